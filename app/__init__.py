@@ -1,0 +1,29 @@
+"""Callboard: call sheets for film and TV crews that work with no signal."""
+import os
+
+from flask import Flask
+
+from app import web
+from app.config import load_config
+from app.extensions import compress, csrf, db, htmx, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; tests pass a config dict to override defaults."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    load_config(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    htmx.init_app(app)
+    csrf.init_app(app)
+    compress.init_app(app)
+    web.init_app(app)
+
+    from app import auth, callsheets, crew, schedule, seed
+
+    for package in (auth, crew, schedule, callsheets):
+        package.init_app(app)
+    seed.init_app(app)
+    return app

@@ -1,0 +1,45 @@
+"""Published call sheet revisions (immutable snapshots) and their acknowledgements."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class CallSheetRevision(db.Model):
+    """A published call sheet: its content is frozen at publish time and never changes."""
+
+    __tablename__ = "callsheet_revisions"
+    __table_args__ = (sa.UniqueConstraint("shoot_day_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    shoot_day_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column()
+    colour: Mapped[str] = mapped_column(sa.String(40))
+    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    # Per-person changes against the previous revision: {person_id: [change, ...]}.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    shoot_day = relationship("ShootDay")
+    published_by = relationship("Person")
+
+
+class Acknowledgement(db.Model):
+    """When a person opened and confirmed a revision."""
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (sa.UniqueConstraint("revision_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("callsheet_revisions.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,0 +1,46 @@
+"""Configuration: safe local defaults; secrets only from the environment or instance/."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Return the secret key kept in instance/, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Fill app.config from defaults, the environment and the test overrides."""
+    instance = app.instance_path
+    Path(instance).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(instance) / 'callboard.sqlite3'}",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("CALLBOARD_HTTPS") == "1",
+        WTF_CSRF_TIME_LIMIT=None,  # bound to the server-side session instead
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        CSV_IMPORT_MAX_BYTES=1024 * 1024,
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript",
+                            "application/json", "text/calendar", "image/svg+xml"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=500,
+        LOGIN_ATTEMPTS_PER_MINUTE=5,
+        INVITE_TTL_HOURS=72,
+        SESSION_IDLE_DAYS=30,
+        PASSWORD_HASH_PARAMS={"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},
+    )
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["SESSION_COOKIE_NAME"] = "__Host-callboard"
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(instance)

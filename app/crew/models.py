@@ -1,0 +1,74 @@
+"""Departments and the people of a production, with their contact privacy."""
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+COORDINATOR = "coordinator"
+CREW = "crew"
+ROLES = (COORDINATOR, CREW)
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+    __table_args__ = (sa.UniqueConstraint("production_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    # Department call = general crew call + this offset (minutes, may be negative).
+    call_offset: Mapped[int] = mapped_column(default=0)
+
+    people = relationship("Person", back_populates="department", order_by="Person.name")
+
+
+class Person(db.Model):
+    """A person on a production: their membership, role, department and contacts."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        sa.UniqueConstraint("production_id", "email"),
+        sa.UniqueConstraint("production_id", "user_id"),
+        sa.UniqueConstraint("production_id", "cast_number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    share_phone: Mapped[bool] = mapped_column(default=False)
+    share_email: Mapped[bool] = mapped_column(default=False)
+    role: Mapped[str] = mapped_column(sa.String(20), default=CREW)
+    job_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    department_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("departments.id", ondelete="SET NULL"), index=True)
+    is_department_head: Mapped[bool] = mapped_column(default=False)
+    cast_number: Mapped[int | None] = mapped_column()
+    character: Mapped[str] = mapped_column(sa.String(120), default="")
+
+    user = relationship("User", back_populates="memberships")
+    department = relationship("Department", back_populates="people")
+    production = relationship("Production")
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
+    @property
+    def is_cast(self) -> bool:
+        return self.cast_number is not None
+
+    def visible_phone(self, viewer: "Person") -> str:
+        """Return the phone number if viewer may see it, else an empty string."""
+        if viewer.is_coordinator or viewer.id == self.id or self.share_phone or self.is_department_head:
+            return self.phone
+        return ""
+
+    def visible_email(self, viewer: "Person") -> str:
+        """Return the email if viewer may see it, else an empty string."""
+        if viewer.is_coordinator or viewer.id == self.id or self.share_email:
+            return self.email or ""
+        return ""

@@ -1,0 +1,56 @@
+"""Page-or-fragment rendering, security headers and error pages shared by every domain."""
+from flask import Flask, render_template, request
+from jinja2_fragments.flask import render_block
+
+from app.timeutil import format_clock, input_clock
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def wants_fragment() -> bool:
+    """Return True for an htmx request that should get a fragment, not a whole page."""
+    headers = request.headers
+    return (headers.get("HX-Request") == "true"
+            and headers.get("HX-Boosted") != "true"
+            and headers.get("HX-History-Restore-Request") != "true")
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context):
+    """Render the whole page, or only `block` of it for an htmx request."""
+    if block and wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    return body, status, {"Vary": "HX-Request"}
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if "Cache-Control" not in headers and response.mimetype == "text/html":
+        headers["Cache-Control"] = "no-store" if request.path.startswith("/login") else "private, no-cache"
+    return response
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    message = getattr(error, "description", "Something went wrong.")
+    return render("error.html", status=code, code=code, message=message)
+
+
+def init_app(app: Flask) -> None:
+    """Wire headers, template filters and error pages."""
+    app.after_request(_security_headers)
+    app.jinja_env.filters["clock"] = format_clock
+    app.jinja_env.filters["input_clock"] = input_clock
+    app.jinja_env.globals["htmx_version"] = "2.0.11"
+    for code in (400, 403, 404, 405, 409, 413, 422, 429):
+        app.register_error_handler(code, _error_page)
