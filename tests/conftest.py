@@ -35,8 +35,17 @@ class CallboardClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+_fresh_schema = {"done": False}
+
+
 def _reset(connection) -> None:
-    if connection.dialect.name == "postgresql":
+    """Empty every table; on PostgreSQL start the run from a fresh schema (it outlives runs)."""
+    if connection.dialect.name == "postgresql" and not _fresh_schema["done"]:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+        db.metadata.create_all(connection)
+        _fresh_schema["done"] = True
+    elif connection.dialect.name == "postgresql":
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
@@ -53,9 +62,9 @@ def app(tmp_path):
     # Requests reuse an app context that is already pushed (and its g and db.session),
     # so tests push one only around their own database work.
     with app.app_context():
-        db.create_all()
         with db.engine.begin() as connection:
             _reset(connection)
+            db.metadata.create_all(connection)
     yield app
     with app.app_context():
         db.session.remove()

@@ -48,6 +48,8 @@ class Person(db.Model):
     is_department_head: Mapped[bool] = mapped_column(default=False)
     cast_number: Mapped[int | None] = mapped_column()
     character: Mapped[str] = mapped_column(sa.String(120), default="")
+    # Personal minimum rest (minutes) when the contract differs from the production's.
+    min_rest: Mapped[int | None] = mapped_column()
 
     user = relationship("User", back_populates="memberships")
     department = relationship("Department", back_populates="people")

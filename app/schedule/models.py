@@ -20,6 +20,9 @@ class Production(db.Model):
     office_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     office_address: Mapped[str] = mapped_column(sa.String(300), default="")
     revision_colours: Mapped[str] = mapped_column(sa.String(500), default=DEFAULT_REVISION_COLOURS)
+    # Minimum rest between a person's wrap and their next call (turnaround), in minutes.
+    min_rest_crew: Mapped[int] = mapped_column(default=10 * 60)
+    min_rest_cast: Mapped[int] = mapped_column(default=12 * 60)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     departments = relationship("Department", order_by="Department.sort_order",

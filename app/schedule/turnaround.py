@@ -1,0 +1,100 @@
+"""Rest between a person's wrap and their next call (turnaround), checked per person."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from math import ceil
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from app.crew.models import Person
+from app.extensions import db
+from app.schedule.calls import Call, day_calls
+from app.schedule.models import Production, ShootDay
+from app.timeutil import MINUTES_PER_DAY
+
+
+@dataclass(frozen=True)
+class RestShortfall:
+    """A person whose rest before a call is shorter than their minimum."""
+
+    person: Person
+    wrap_day: ShootDay
+    call_day: ShootDay
+    wrap_at: datetime
+    call_at: datetime
+    required: timedelta
+    earliest_call: int  # minutes from the call day's midnight that would respect the rest
+
+    @property
+    def rest(self) -> timedelta:
+        return self.call_at - self.wrap_at
+
+    @property
+    def short_by(self) -> timedelta:
+        return self.required - self.rest
+
+
+def wall_clock(day: date, minutes: int, zone: str) -> datetime:
+    """Return the UTC instant of a wall-clock time given as minutes from a day's midnight."""
+    days, rest = divmod(minutes, MINUTES_PER_DAY)
+    local = datetime.combine(day + timedelta(days=days), time(rest // 60, rest % 60), tzinfo=ZoneInfo(zone))
+    return local.astimezone(timezone.utc)
+
+
+def minutes_on(day: date, instant: datetime, zone: str) -> int:
+    """Return an instant as minutes from a day's midnight on the wall clock, rounded up."""
+    local = instant.astimezone(ZoneInfo(zone))
+    seconds = (datetime.combine(local.date(), local.time()) - datetime.combine(day, time(0))).total_seconds()
+    return ceil(seconds / 60)
+
+
+def required_rest(person: Person, production: Production) -> timedelta:
+    """Return the minimum rest that applies to a person."""
+    if person.min_rest is not None:
+        return timedelta(minutes=person.min_rest)
+    return timedelta(minutes=production.min_rest_cast if person.is_cast else production.min_rest_crew)
+
+
+def shortfalls_between(production: Production, wrap_day: ShootDay, wrap_calls: list[Call],
+                       call_day: ShootDay, calls: list[Call],
+                       wraps: dict[int, datetime] | None = None) -> list[RestShortfall]:
+    """List people called on call_day whose rest since wrap_day is below their minimum.
+
+    A person's wrap is their recorded check-out (from `wraps`) or else the estimated wrap.
+    """
+    wraps = wraps or {}
+    worked = {call.person.id for call in wrap_calls}
+    estimated = (wall_clock(wrap_day.date, wrap_day.estimated_wrap, production.timezone)
+                 if wrap_day.estimated_wrap is not None else None)
+    found = []
+    for call in calls:
+        person = call.person
+        wrap_at = wraps.get(person.id) or (estimated if person.id in worked else None)
+        if wrap_at is None or call.call is None:
+            continue
+        call_at = wall_clock(call_day.date, call.call, production.timezone)
+        required = required_rest(person, production)
+        if call_at - wrap_at < required:
+            earliest = minutes_on(call_day.date, wrap_at + required, production.timezone)
+            found.append(RestShortfall(person, wrap_day, call_day, wrap_at, call_at, required, earliest))
+    return found
+
+
+def _neighbours(day: ShootDay) -> tuple[ShootDay | None, ShootDay | None]:
+    base = sa.select(ShootDay).where(ShootDay.production_id == day.production_id)
+    before = db.session.scalar(base.where(ShootDay.date < day.date).order_by(ShootDay.date.desc()).limit(1))
+    after = db.session.scalar(base.where(ShootDay.date > day.date).order_by(ShootDay.date).limit(1))
+    return before, after
+
+
+def day_shortfalls(day: ShootDay, wraps: dict[int, datetime] | None = None) -> list[RestShortfall]:
+    """List every rest shortfall into this day and out of it into the next shoot day."""
+    production = db.session.get(Production, day.production_id)
+    before, after = _neighbours(day)
+    today = day_calls(day)
+    found = []
+    if before is not None:
+        found += shortfalls_between(production, before, day_calls(before), day, today, wraps)
+    if after is not None:
+        found += shortfalls_between(production, day, today, after, day_calls(after), wraps)
+    return found
