@@ -1,14 +1,24 @@
 """Input schemas for sign-in and passwords."""
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
-class LoginSchema(Schema):
-    email = fields.Email(required=True, error_messages={"required": "Enter your email address."})
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                             error_messages={"required": "Enter your password."})
+class FormSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # forms also carry csrf_token and the submit button
+
+
+class LoginSchema(FormSchema):
+    email = fields.Email(required=True, error_messages={
+        "required": "Enter your email address.", "invalid": "Enter an email address like name@example.com."})
+    password = fields.String(required=True, validate=validate.Length(
+        min=1, max=200, error="Enter your password."), error_messages={"required": "Enter your password."})
     next = fields.String(load_default="")
 
 
-class PasswordSchema(Schema):
+class PasswordSchema(FormSchema):
     password = fields.String(required=True, validate=validate.Length(
-        min=10, max=200, error="Use at least 10 characters."))
+        min=10, max=200, error="Use at least 10 characters (at most 200)."),
+        error_messages={"required": "Choose a password of at least 10 characters."})
+    current_password = fields.String(load_default=None, validate=validate.Length(max=200))
+    email = fields.Email(load_default=None, validate=validate.Length(max=254), error_messages={
+        "invalid": "Enter an email address like name@example.com."})
