@@ -103,8 +103,8 @@ def load_signed_in_user() -> None:
             session.pop("sid")  # ended from another device or by the production office
             db.session.commit()  # an idle session may have been deleted
         return
+    if service.touch(device):
+        db.session.commit()
     g.device_session = device
     g.user = device.user
-    if db.session.dirty:
-        db.session.commit()  # last-seen time of the device
 

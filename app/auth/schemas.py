@@ -1,10 +1,18 @@
 """Input schemas for sign-in and passwords."""
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 
 class FormSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # forms also carry csrf_token and the submit button
+
+    @pre_load
+    def strip_email(self, data, **_kwargs):
+        """Forgive the space a phone keyboard adds after an email address."""
+        data = dict(data.items())
+        if isinstance(data.get("email"), str):
+            data["email"] = data["email"].strip()
+        return data
 
 
 class LoginSchema(FormSchema):

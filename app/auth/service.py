@@ -144,21 +144,27 @@ def start_session(user: User, user_agent: str, ip_address: str) -> str:
 
 
 def session_for_token(token: str | None) -> DeviceSession | None:
-    """Return the live device session for a cookie token, touching its last-seen time."""
+    """Return the live device session for a cookie token; end it when idle for too long."""
     if not token:
         return None
     device = db.session.scalar(sa.select(DeviceSession).where(
         DeviceSession.token_hash == token_digest(token)))
     if device is None:
         return None
-    now = utcnow()
     idle_limit = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
-    if now - as_utc(device.last_seen_at) > idle_limit:
+    if utcnow() - as_utc(device.last_seen_at) > idle_limit:
         db.session.delete(device)
         return None
-    if now - as_utc(device.last_seen_at) > timedelta(minutes=5):
-        device.last_seen_at = now
     return device
+
+
+def touch(device: DeviceSession) -> bool:
+    """Record that the device was seen now; only every few minutes, to spare the database."""
+    now = utcnow()
+    if now - as_utc(device.last_seen_at) <= timedelta(minutes=5):
+        return False
+    device.last_seen_at = now
+    return True
 
 
 def devices_of(user_id: int) -> list[DeviceSession]:
