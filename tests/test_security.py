@@ -88,7 +88,8 @@ def assert_security_headers(response):
                       "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"):
         assert directive in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer")
+    # Not no-referrer: Flask-WTF refuses https form posts that carry no same-origin Referer.
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
@@ -172,6 +173,28 @@ def test_over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent(http
         assert flag in cookie
     assert "Domain=" not in cookie
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+    with https_app.app_context():
+        db.engine.dispose()
+
+
+def https_post(client, path, referer, **kwargs):
+    """Post as a browser on an https page does: the page's token, a same-origin Referer."""
+    page = client.get(referer, base_url="https://localhost")
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    client.csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return client.post(path, base_url="https://localhost", headers={"Referer": f"https://localhost{referer}"},
+                       **kwargs)
+
+
+def test_over_https_an_invite_can_be_issued_and_accepted(https_app):
+    office = https_app.test_client()
+    https_post(office, "/login", "/login", data={"email": "coordinator@example.com",
+                                                 "password": "callboard-demo"})
+    card = https_post(office, f"/p/1/people/{tom(https_app)}/invite", "/account/sessions")
+    invite = re.search(r'value="https://localhost(/invite/[^"]+)"', card.get_data(as_text=True)).group(1)
+    response = https_post(https_app.test_client(), invite, invite)
+    assert response.status_code == 302 and response.headers["Location"] == "/account/password"
+    assert session_cookie_header(response).startswith("__Host-callboard=")
     with https_app.app_context():
         db.engine.dispose()
 

@@ -13,8 +13,6 @@ from app.extensions import db
 from app.timeutil import as_utc, utcnow
 
 ASK_THE_OFFICE = "Ask the production office for a new one."
-
-
 REASONS = {
     404: "This invite link does not work.",
     409: "Your account is already on this production under another name.",

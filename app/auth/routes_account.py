@@ -81,6 +81,7 @@ def _after_change(notice: str):
 
 
 def _devices_page(notice: str = ""):
-    return render("auth/sessions.html", "devices", devices=service.devices_of(current_user().id),
-                  this_device=g.device_session.id, notice=notice)
+    this_device = g.device_session.id
+    devices = sorted(service.devices_of(current_user().id), key=lambda device: device.id != this_device)
+    return render("auth/sessions.html", "devices", devices=devices, this_device=this_device, notice=notice)
 

@@ -12,7 +12,9 @@ from app.extensions import db
 from app.timeutil import as_utc
 from app.web import render
 
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Pages that show or carry an invite token stay out of every cache. (Not no-referrer: Flask-WTF
+# refuses https form posts without a same-origin Referer.)
+PRIVATE = {"Cache-Control": "no-store"}
 
 
 @bp.post("/p/<int:production_id>/people/<int:person_id>/invite")

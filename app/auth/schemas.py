@@ -24,8 +24,9 @@ class LoginSchema(FormSchema):
 
 
 class PasswordSchema(FormSchema):
-    password = fields.String(required=True, validate=validate.Length(
-        min=10, max=200, error="Use at least 10 characters (at most 200)."),
+    password = fields.String(required=True, validate=[
+        validate.Length(min=10, error="Use at least 10 characters."),
+        validate.Length(max=200, error="Use at most 200 characters.")],
         error_messages={"required": "Choose a password of at least 10 characters."})
     current_password = fields.String(load_default=None, validate=validate.Length(max=200))
     email = fields.Email(load_default=None, validate=validate.Length(max=254), error_messages={
