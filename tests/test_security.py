@@ -58,6 +58,7 @@ def test_a_state_change_without_the_csrf_token_is_400_and_changes_nothing(demo, 
                            csrf=False, headers={"HX-Request": "true"})
     assert response.status_code == 400
     assert "Reload it and try again" in response.get_data(as_text=True)
+    assert response.headers["HX-Refresh"] == "true"  # htmx does not swap a 400: reload instead
     assert every_row_count(demo) == before
 
 
