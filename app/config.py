@@ -22,9 +22,13 @@ def load_config(app, overrides: dict | None = None) -> None:
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(instance) / 'callboard.sqlite3'}",
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Served over https (directly or behind a proxy): Secure __Host- cookie, HSTS.
+        HTTPS=os.environ.get("CALLBOARD_HTTPS") == "1",
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none).
+        TRUSTED_PROXIES=int(os.environ.get("CALLBOARD_TRUSTED_PROXIES", "0")),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("CALLBOARD_HTTPS") == "1",
+        SESSION_COOKIE_SECURE=False,
         WTF_CSRF_TIME_LIMIT=None,  # bound to the server-side session instead
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
@@ -38,9 +42,12 @@ def load_config(app, overrides: dict | None = None) -> None:
         SESSION_IDLE_DAYS=30,
         PASSWORD_HASH_PARAMS={"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},
     )
-    if app.config["SESSION_COOKIE_SECURE"]:
-        app.config["SESSION_COOKIE_NAME"] = "__Host-callboard"
     if overrides:
         app.config.update(overrides)
+    if app.config["HTTPS"]:
+        # __Host-: only ever sent over https, to this host, for the whole site.
+        app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-callboard",
+                          SESSION_COOKIE_DOMAIN=None, SESSION_COOKIE_PATH="/",
+                          PREFERRED_URL_SCHEME="https")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(instance)

@@ -1,6 +1,7 @@
 """Page-or-fragment rendering, security headers and error pages shared by every domain."""
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from jinja2_fragments.flask import render_block
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.timeutil import format_clock, input_clock
 
@@ -27,13 +28,19 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 
 def _security_headers(response):
+    """Add the security headers every response carries; a view may set stricter ones."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
+    # same-origin (not no-referrer): Flask-WTF checks the Referer of https form posts.
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    # Geolocation stays available to our own pages (checking in on arrival may use it).
+    headers.setdefault("Permissions-Policy",
+                       "camera=(), microphone=(), geolocation=(self), payment=(), usb=()")
+    if request.is_secure or current_app.config["HTTPS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     if "Cache-Control" not in headers and response.mimetype == "text/html":
         headers["Cache-Control"] = "no-store" if request.path.startswith("/login") else "private, no-cache"
@@ -49,6 +56,9 @@ def _error_page(error):
 def init_app(app: Flask) -> None:
     """Wire headers, template filters and error pages."""
     app.after_request(_security_headers)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.filters["input_clock"] = input_clock
     app.jinja_env.globals["htmx_version"] = "2.0.11"

@@ -1,5 +1,6 @@
 """Who is signed in, and their membership of a production: every query starts here."""
 from functools import wraps
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, g, redirect, request, url_for
@@ -13,13 +14,24 @@ def current_user():
     return g.get("user")
 
 
+def sign_in_redirect():
+    """Send the visitor to the sign-in page and back here afterwards (the whole page for htmx)."""
+    if request.headers.get("HX-Request") == "true":
+        # A fragment request must not swap the sign-in page into a corner of the screen:
+        # send the whole browser, and come back to the page (not the fragment) afterwards.
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = page.path + (f"?{page.query}" if page.query else "") if page.path else ""
+        return "", 401, {"HX-Redirect": url_for("auth.login", next=back or None)}
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 def login_required(view):
     """Send anonymous visitors to the sign-in page."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_user() is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return sign_in_redirect()
         return view(*args, **kwargs)
 
     return wrapped

@@ -1,5 +1,5 @@
 """Sign-in, sign-out and the landing page that sends each person to their production."""
-from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask import Blueprint, g, redirect, request, session, url_for
 from marshmallow import ValidationError
 
 from app.auth import service
@@ -11,7 +11,8 @@ from app.web import render
 bp = Blueprint("auth", __name__)
 
 
-def _client_ip() -> str:
+def client_ip() -> str:
+    """Return the address a request came from (set TRUSTED_PROXIES behind a proxy)."""
     return request.remote_addr or "unknown"
 
 
@@ -19,6 +20,23 @@ def _safe_next(target: str) -> str | None:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
+
+
+def go_to(url: str):
+    """Redirect the browser: the whole page for htmx, a plain 302 otherwise."""
+    if request.headers.get("HX-Request") == "true":
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url)
+
+
+def sign_device_in(user) -> None:
+    """Make this browser a fresh device session of user, ending the one it had."""
+    if g.get("device_session") is not None:
+        db.session.delete(g.device_session)
+    token = service.start_session(user, request.user_agent.string, client_ip())
+    session.clear()  # a new session id and a new CSRF token: no fixation
+    session["sid"] = token
+    session.permanent = True
 
 
 @bp.get("/")
@@ -35,40 +53,42 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    form, errors = {"email": "", "next": request.args.get("next", "")}, {}
-    if request.method == "POST":
-        form = request.form.to_dict()
-        try:
-            data = LoginSchema().load(form)
-        except ValidationError as error:
-            return render("auth/login.html", "login_form", 422, form=form, errors=error.messages)
-        try:
-            user = service.authenticate(data["email"], data["password"], _client_ip())
-        except service.Throttled as throttled:
-            db.session.commit()
-            body, _, headers = render("auth/login.html", "login_form", 429, form=form,
-                                      errors={"form": [str(throttled)]})
-            return body, 429, {**headers, "Retry-After": str(throttled.retry_after)}
-        if user is None:
-            db.session.commit()
-            errors = {"form": ["That email and password do not match."]}
-            return render("auth/login.html", "login_form", 422, form=form, errors=errors)
-        token = service.start_session(user, request.user_agent.string, _client_ip())
-        db.session.commit()
-        session.clear()
-        session["sid"] = token
-        session.permanent = True
-        return redirect(_safe_next(data["next"]) or url_for("auth.home"))
-    return render("auth/login.html", "login_form", form=form, errors=errors)
+    """Sign in with email and password; too many failures answer 429 before any hashing."""
+    if request.method == "GET":
+        form = {"email": "", "next": request.args.get("next", "")}
+        return _login_page(form, {}, 200)
+    form = {key: value for key, value in request.form.items() if key != "password"}
+    try:
+        data = LoginSchema().load(request.form)
+    except ValidationError as error:
+        return _login_page(form, error.messages, 422)
+    try:
+        user = service.authenticate(data["email"], data["password"], client_ip())
+    except service.Throttled as throttled:
+        db.session.rollback()
+        body, status, headers = _login_page(form, {"form": [str(throttled)]}, 429)
+        return body, status, {**headers, "Retry-After": str(throttled.retry_after)}
+    if user is None:
+        db.session.commit()  # the failed attempt counts, in every worker
+        return _login_page(form, {"form": ["That email and password do not match."]}, 422)
+    sign_device_in(user)
+    db.session.commit()
+    return go_to(_safe_next(data["next"]) or url_for("auth.home"))
+
+
+def _login_page(form: dict, errors: dict, status: int):
+    body, status, headers = render("auth/login.html", "login_form", status, form=form, errors=errors)
+    return body, status, {**headers, "Cache-Control": "no-store"}
 
 
 @bp.post("/logout")
 def logout():
+    """End this device's session on the server and forget the cookie."""
     if g.get("device_session") is not None:
         db.session.delete(g.device_session)
         db.session.commit()
     session.clear()
-    return redirect(url_for("auth.login"))
+    return go_to(url_for("auth.login"))
 
 
 def load_signed_in_user() -> None:
@@ -80,12 +100,11 @@ def load_signed_in_user() -> None:
     device = service.session_for_token(session.get("sid"))
     if device is None:
         if "sid" in session:
-            session.pop("sid")
-            db.session.commit()  # an idle session may have been ended
+            session.pop("sid")  # ended from another device or by the production office
+            db.session.commit()  # an idle session may have been deleted
         return
+    if service.touch(device):
+        db.session.commit()
     g.device_session = device
     g.user = device.user
-    if db.session.dirty:
-        db.session.commit()  # last-seen time of the device
-
 

@@ -1,4 +1,6 @@
 // Page-side behaviour that htmx attributes cannot express under a strict CSP.
+import "./share-link.js";
+
 const THEME_KEY = "callboard-theme";
 
 function applyTheme(theme) {
