@@ -70,7 +70,7 @@ def people_by_department(production_id: int) -> list[tuple[Department | None, li
     """Return the production's people grouped by department, in call sheet order."""
     people = db.session.scalars(sa.select(Person).where(Person.production_id == production_id)
                                 .options(selectinload(Person.user))
-                                .order_by(Person.cast_number, Person.name)).all()
+                                .order_by(Person.cast_number.is_(None), Person.cast_number, Person.name)).all()
     groups = [(department, []) for department in departments(production_id)]
     index = {department.id: members for department, members in groups}
     unassigned = []
@@ -88,7 +88,8 @@ def _check_person(production_id: int, data: dict, person_id: int | None = None) 
             Department.id == data["department_id"], Department.production_id == production_id)) is None:
         errors["department_id"] = ["Choose one of the production's departments."]
     if data.get("email"):
-        clash = db.session.scalar(sa.select(Person).where(others, Person.email == data["email"]))
+        clash = db.session.scalar(sa.select(Person).where(
+            others, sa.func.lower(Person.email) == data["email"].lower()))
         if clash is not None:
             errors["email"] = [f"{data['email']} is already on this production ({clash.name})."]
     if data.get("cast_number") is not None:

@@ -2,6 +2,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.crew.models import COORDINATOR, Department, Person
 from app.crew.service import Rejected
@@ -79,8 +80,8 @@ def update_location(location: Location, data: dict) -> None:
 
 def shoot_days(production_id: int) -> list[ShootDay]:
     """Return the production's shoot days by date."""
-    return list(db.session.scalars(sa.select(ShootDay).where(
-        ShootDay.production_id == production_id).order_by(ShootDay.date)))
+    return list(db.session.scalars(sa.select(ShootDay).where(ShootDay.production_id == production_id)
+                                   .options(selectinload(ShootDay.location)).order_by(ShootDay.date)))
 
 
 def _check_day(production_id: int, data: dict, day_id: int | None = None) -> None:

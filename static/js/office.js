@@ -1,4 +1,4 @@
-// The day editor: mark forms with unsaved changes, and warn before leaving them behind.
+// Office screens: mark forms with unsaved changes, and warn before leaving them behind.
 
 function markDirty(event) {
   const form = event.target.closest("form");
@@ -27,4 +27,4 @@ export function wireOfficeForms(root = document) {
   window.addEventListener("beforeunload", warnBeforeLeaving);
 }
 
-wireOfficeForms();
+if (typeof document !== "undefined") wireOfficeForms();
