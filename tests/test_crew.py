@@ -146,3 +146,27 @@ def test_the_office_cannot_remove_itself_or_drop_its_own_coordinator_role(office
     assert "You cannot take away your own coordinator role." in response.get_data(as_text=True)
     with demo.app_context():
         assert db.session.get(Person, me.id).role == "coordinator"
+
+
+def test_removing_a_cast_member_takes_them_out_of_scenes_and_calls(office, demo, iron_men):
+    from app.schedule.models import PersonCall, Scene, scene_cast
+    with demo.app_context():
+        eleanor = db.session.scalar(sa.select(Person.id).where(Person.name == "Eleanor Vance"))
+        assert db.session.query(PersonCall).filter_by(person_id=eleanor).count() > 0
+    response = office.post(f"/p/{iron_men.production}/crew/{eleanor}/remove", headers=HX)
+    assert response.status_code == 200 and "Eleanor Vance" not in response.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.query(PersonCall).filter_by(person_id=eleanor).count() == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(scene_cast).where(
+            scene_cast.c.person_id == eleanor)) == 0
+        assert db.session.get(Scene, iron_men.scene) is not None
+
+
+def test_two_offices_saving_the_same_email_at_once_get_a_409_not_a_crash(office, demo, iron_men, monkeypatch):
+    from app.crew import service
+    monkeypatch.setattr(service, "_check_person", lambda *args, **kwargs: None)  # the other office won the race
+    response = office.post(f"/p/{iron_men.production}/crew", headers=HX,
+                           data=new_person(email="marta.kowalska@crew.example.com"))
+    assert response.status_code == 409
+    assert "Someone else changed this at the same moment" in response.get_data(as_text=True)
+    assert people_named(demo, "Noor Haddad") == []

@@ -1,10 +1,11 @@
 """The production office's crew list: add, change and remove people."""
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, in_production, login_required
 from app.crew import service
-from app.crew.forms import field_errors
+from app.crew.forms import clash, field_errors
 from app.crew.models import Person
 from app.crew.schemas import PersonSchema
 from app.crew.service import Rejected
@@ -12,6 +13,7 @@ from app.extensions import db
 from app.web import render, wants_fragment
 
 bp = Blueprint("crew", __name__, url_prefix="/p/<int:production_id>/crew")
+bp.register_error_handler(IntegrityError, clash)
 
 
 def crew_page(me: Person, status: int = 200, new: dict | None = None, edit: dict | None = None):

@@ -1,8 +1,9 @@
 """Crew list import from CSV: upload, preview every row's problems, then import a clean file."""
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.auth.permissions import coordination, login_required
+from app.auth.routes import load_signed_in_user
 from app.crew import importer
 from app.crew.importer import UnreadableFile
 from app.crew.routes import bp
@@ -26,6 +27,8 @@ def _too_large_message() -> str:
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     """Answer an upload over the request size limit with the import form and a clear message."""
+    if "user" not in g:
+        load_signed_in_user()  # the CSRF check read the body, and failed, before the user was known
     try:
         me = coordination(request.view_args["production_id"])
     except (HTTPException, KeyError, TypeError):

@@ -3,9 +3,10 @@ from datetime import date
 
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, current_user, login_required
-from app.crew.forms import field_errors
+from app.crew.forms import clash, field_errors
 from app.crew.service import Rejected
 from app.extensions import db
 from app.schedule import service
@@ -15,6 +16,7 @@ from app.web import render, wants_fragment
 
 # Routes spell out their /p/<production_id> prefix: production creation lives outside it.
 bp = Blueprint("schedule", __name__)
+bp.register_error_handler(IntegrityError, clash)
 P = "/p/<int:production_id>"
 
 
