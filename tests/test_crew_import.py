@@ -77,8 +77,8 @@ def test_every_rows_problems_are_listed_by_row_number_and_nothing_is_imported(of
     assert "Nothing has been imported" in page
     for row, problem in ((2, "Unknown department “Grips”"), (3, "“ravi@” is not an email address."),
                          (4, "Cast number 4 is already Marcus Bell."), (6, "Cast number 12 is also on row 5."),
-                         (7, "The name is missing."), (8, "The phone number “abc”"),
-                         (8, "Cast number “x” is not a whole number")):
+                         (7, "The name is missing."), (8, "“abc” is not a phone number"),
+                         (8, "“x” is not a cast number from 1 to 999.")):
         assert f"<strong>Row {row}:</strong> {problem}" in page, (row, problem)
     assert 'name="content"' not in page  # no import button until the file is clean
     assert len(people(demo, iron_men.production)) == before
@@ -136,6 +136,8 @@ def test_the_import_step_checks_the_file_again(office, demo, iron_men):
     assert response.status_code == 422 and "Unknown department “Grips”" in response.get_data(as_text=True)
     damaged = office.post(f"/p/{iron_men.production}/crew/import/confirm", data={"content": "not base64!"})
     assert damaged.status_code == 422 and "Upload the file again" in damaged.get_data(as_text=True)
+    missing = office.post(f"/p/{iron_men.production}/crew/import/confirm", data={})
+    assert missing.status_code == 422 and "Upload the file again" in missing.get_data(as_text=True)
     assert len(people(demo, iron_men.production)) == before
 
 

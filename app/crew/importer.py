@@ -6,10 +6,10 @@ import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from marshmallow import ValidationError, validate
+from marshmallow import ValidationError
 
 from app.crew.models import Department, Person
-from app.crew.schemas import PHONE
+from app.crew.schemas import CrewRowSchema
 from app.extensions import db
 
 COLUMNS = {  # our name: the headings we recognise, compared without case
@@ -19,7 +19,6 @@ COLUMNS = {  # our name: the headings we recognise, compared without case
 }
 REQUIRED = ("name", "department")
 MAX_ROWS = 2000
-is_email = validate.Email()
 
 
 class UnreadableFile(Exception):
@@ -35,7 +34,8 @@ class Row:
     """One person-row of the file, what it will do, and what is wrong with it."""
 
     number: int
-    values: dict
+    values: dict  # as written in the file, for the preview
+    data: dict = field(default_factory=dict)  # as understood, for the import
     problems: list[str] = field(default_factory=list)
     existing: Person | None = None
     same_as: int | None = None  # an earlier row with the same email: merged into it
@@ -137,43 +137,29 @@ def read_rows(content: bytes) -> list[Row]:
 
 
 def _check_values(row: Row, departments: dict[str, Department]) -> None:
-    values, problems = row.values, row.problems
-    if not values.get("name"):
-        problems.append("The name is missing.")
-    elif len(values["name"]) > 120:
-        problems.append("The name is longer than 120 characters.")
-    if len(values.get("position", "")) > 120:
-        problems.append("The position is longer than 120 characters.")
-    department = values.get("department", "")
+    try:
+        row.data = CrewRowSchema().load(row.values)
+    except ValidationError as error:
+        row.data = dict(error.valid_data or {})
+        for key, messages in error.messages.items():
+            raw, label = row.values.get(key, ""), key.replace("_", " ")
+            row.problems += [f"“{raw}” {message}" if raw else f"The {label} is missing." for message in messages]
+    department = row.data.get("department", "")
     if department and department.lower() not in departments:
         known = ", ".join(d.name for d in departments.values())
-        problems.append(f"Unknown department “{department}” (the production has: {known or 'none yet'}).")
-    email = values.get("email", "").lower()
-    values["email"] = email
-    if email:
-        try:
-            is_email(email)
-        except ValidationError:
-            problems.append(f"“{email}” is not an email address.")
-    phone = values.get("phone", "")
-    if phone and (len(phone) > 40 or not PHONE.match(phone)):
-        problems.append(f"The phone number “{phone}” should be digits, spaces and + ( ) - only.")
-    number = values.get("cast_number", "")
-    if number and not (number.isdigit() and 1 <= int(number) <= 999):
-        problems.append(f"Cast number “{number}” is not a whole number from 1 to 999.")
+        row.problems.append(f"Unknown department “{department}” (the production has: {known or 'none yet'}).")
 
 
 def _merge_into(first: Row, row: Row) -> None:
     row.same_as = first.number
-    for key, value in row.values.items():
-        if not value:
+    for key, value in row.data.items():
+        if value in (None, ""):
             continue
-        if not first.values.get(key):
-            first.values[key] = value
-        elif key in ("department", "cast_number") and first.values[key].lower() != value.lower():
-            label = key.replace("_", " ")
-            row.problems.append(f"Same email as row {first.number} but a different {label} "
-                                f"({value}, not {first.values[key]}).")
+        if first.data.get(key) in (None, ""):
+            first.data[key] = value
+        elif key in ("department", "cast_number") and str(first.data[key]).lower() != str(value).lower():
+            row.problems.append(f"Same email as row {first.number} but a different {key.replace('_', ' ')} "
+                                f"({value}, not {first.data[key]}).")
 
 
 def plan_import(production_id: int, content: bytes) -> Plan:
@@ -185,24 +171,23 @@ def plan_import(production_id: int, content: bytes) -> Plan:
     by_email = {person.email.lower(): person for person in people if person.email}
     by_cast = {person.cast_number: person for person in people if person.cast_number is not None}
     first_by_email: dict[str, Row] = {}
-    first_by_cast: dict[str, Row] = {}
     for row in rows:
         _check_values(row, departments)
-        email = row.values["email"]
-        if email and email in first_by_email:
+        email = row.data.get("email")
+        if email in first_by_email:
             _merge_into(first_by_email[email], row)
-            continue
-        if email:
+        elif email:
             first_by_email[email] = row
             row.existing = by_email.get(email)
+    first_by_cast: dict[int, Row] = {}
     for row in rows:
-        number = row.values.get("cast_number", "")
-        if row.same_as or not number.isdigit():
+        number = row.data.get("cast_number")
+        if row.same_as or number is None:
             continue
         if number in first_by_cast:
             row.problems.append(f"Cast number {number} is also on row {first_by_cast[number].number}.")
         first_by_cast.setdefault(number, row)
-        holder = by_cast.get(int(number))
+        holder = by_cast.get(number)
         if holder is not None and holder is not row.existing:
             row.problems.append(f"Cast number {number} is already {holder.name}.")
     for row in rows:
@@ -212,11 +197,10 @@ def plan_import(production_id: int, content: bytes) -> Plan:
 
 
 def _person_values(row: Row, departments: dict[str, Department]) -> dict:
-    values = row.values
-    department = departments.get(values.get("department", "").lower())
-    found = {"name": values.get("name"), "job_title": values.get("position"), "phone": values.get("phone"),
-             "department_id": department.id if department else None,
-             "cast_number": int(values["cast_number"]) if values.get("cast_number", "").isdigit() else None}
+    data = row.data
+    department = departments.get((data.get("department") or "").lower())
+    found = {"name": data.get("name"), "job_title": data.get("position"), "phone": data.get("phone"),
+             "department_id": department.id if department else None, "cast_number": data.get("cast_number")}
     return {key: value for key, value in found.items() if value not in (None, "")}
 
 
@@ -242,7 +226,7 @@ def apply_import(production_id: int, plan: Plan) -> tuple[int, int]:
                 setattr(row.existing, key, value)
             updated += 1
         else:
-            db.session.add(Person(production_id=production_id, email=row.values["email"] or None, **values))
+            db.session.add(Person(production_id=production_id, email=row.data.get("email"), **values))
             added += 1
     db.session.flush()
     return added, updated

@@ -1,5 +1,6 @@
 """Crew list import from CSV: upload, preview every row's problems, then import a clean file."""
 from flask import current_app, g, redirect, request, url_for
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.auth.permissions import coordination, login_required
@@ -7,6 +8,7 @@ from app.auth.routes import load_signed_in_user
 from app.crew import importer
 from app.crew.importer import UnreadableFile
 from app.crew.routes import bp
+from app.crew.schemas import CarriedImportSchema
 from app.extensions import db
 from app.web import render
 
@@ -68,8 +70,11 @@ def confirm_import(production_id: int):
     """Import the previewed crew list after checking it again; a file with problems changes nothing."""
     me = coordination(production_id)
     try:
-        content = importer.uncarry(request.form.get("content", ""), current_app.config["CSV_IMPORT_MAX_BYTES"])
+        carried = CarriedImportSchema().load(request.form.to_dict())["content"]
+        content = importer.uncarry(carried, current_app.config["CSV_IMPORT_MAX_BYTES"])
         plan = importer.plan_import(production_id, content)
+    except ValidationError:
+        return import_page(me, 422, problem="The preview was lost on the way back. Upload the file again.")
     except UnreadableFile as error:
         return import_page(me, error.status, problem=str(error))
     if not plan.clean:

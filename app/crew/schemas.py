@@ -114,3 +114,31 @@ class PersonSchema(FormSchema):
         if isinstance(data.get("email"), str):
             data["email"] = data["email"].lower()
         return data
+
+
+class CarriedImportSchema(FormSchema):
+    """The crew list a preview carries forward to the import step (base64, checked again there)."""
+
+    content = fields.String(required=True, validate=validate.Length(min=1, error="Upload the file again."),
+                            error_messages={"required": "Upload the file again."})
+
+
+class CrewRowSchema(FormSchema):
+    """One row of an imported crew list; messages follow the offending value, e.g. “ravi@” is not …"""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120, error="is longer than 120 characters."))
+    position = fields.String(load_default="", validate=validate.Length(max=120, error="is longer than 120 characters."))
+    department = fields.String(load_default="")
+    email = fields.Email(allow_none=True, load_default=None, error_messages={"invalid": "is not an email address."})
+    phone = fields.String(load_default="", validate=[
+        validate.Length(max=40, error="is longer than 40 characters."),
+        validate.Regexp(PHONE, error="is not a phone number (use digits, spaces and + ( ) - only).")])
+    cast_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
+        min=1, max=999, error="is not a cast number from 1 to 999."),
+        error_messages={"invalid": "is not a cast number from 1 to 999."})
+
+    @pre_load
+    def lower_email(self, data, **kwargs):
+        if isinstance(data.get("email"), str):
+            data["email"] = data["email"].lower()
+        return data

@@ -4,10 +4,10 @@ from itertools import groupby
 import sqlalchemy as sa
 from flask import abort
 
+from app.crew.models import Person
 from app.crew.service import departments
 from app.extensions import db
 from app.schedule import stripboard
-from app.crew.models import Person
 from app.schedule.calls import Call, day_calls, department_calls
 from app.schedule.models import DepartmentCall, Scene, ShootDay
 from app.schedule.schemas import SceneSchema

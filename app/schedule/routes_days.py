@@ -18,14 +18,14 @@ DAY = f"{P}/days/<int:day_id>"
 PAGE = "schedule/day.html"
 
 
-def day_page(me: Person, day: ShootDay, status: int = 200, blocks: tuple = (), headers=None, **state):
+def day_page(me: Person, day: ShootDay, status: int = 200, blocks: tuple = (), **state):
     """Render the day editor, or for htmx the named blocks (the first swapped, the rest out of band)."""
     context = {"me": me, "section": "days", **editor.day_sections(day),
                "day_state": {"form": DaySchema().dump(day), "errors": {}}, **state}
     if blocks and wants_fragment():
         body = render_block(PAGE, blocks[0], **context) + "".join(
             render_block(PAGE, block, oob=True, **context) for block in blocks[1:])
-        return body, status, {"Vary": "HX-Request", **(headers or {})}
+        return body, status, {"Vary": "HX-Request"}
     return render(PAGE, status=status, **context)
 
 

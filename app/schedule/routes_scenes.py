@@ -4,13 +4,14 @@ from marshmallow import ValidationError
 
 from app.auth.permissions import coordination, in_production, login_required
 from app.crew.forms import field_errors
+from app.crew.schemas import MoveSchema
 from app.crew.service import Rejected
 from app.extensions import db
 from app.schedule import editor, stripboard
 from app.schedule.models import Scene, ShootDay
 from app.schedule.routes import bp
 from app.schedule.routes_days import DAY, back_to, day_page
-from app.schedule.schemas import MoveSchema, SceneSchema
+from app.schedule.schemas import SceneSchema
 from app.web import wants_fragment
 
 BLOCKS = ("scenes", "calls")  # cast in scenes are called, so the calls follow the scenes

@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from app.crew.schemas import FormSchema, MoveSchema, Offset  # noqa: F401  (MoveSchema re-exported)
+from app.crew.schemas import FormSchema, Offset
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
