@@ -77,6 +77,7 @@ def day_calls(day: ShootDay, include_uncalled: bool = False) -> list[Call]:
             day_status=row.day_status if row else "",
             notes=row.notes if row else "",
         ))
+    # Department id breaks ties between departments sharing a sort order, so each stays together.
     calls.sort(key=lambda c: (c.person.department.sort_order if c.person.department else 999,
-                              c.person.cast_number or 0, c.person.name))
+                              c.person.department_id or 0, c.person.cast_number or 0, c.person.name))
     return calls

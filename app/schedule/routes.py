@@ -1,21 +1,100 @@
-"""The production office: shoot days of a production."""
-import sqlalchemy as sa
-from flask import Blueprint
+"""The production office: start a production, its settings, and its list of shoot days."""
+from datetime import date
 
-from app.auth.permissions import coordination, login_required
+from flask import Blueprint, redirect, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.permissions import coordination, current_user, login_required
+from app.crew.forms import clash, field_errors
+from app.crew.service import Rejected
 from app.extensions import db
-from app.schedule.models import Production, ShootDay
-from app.web import render
+from app.schedule import service
+from app.schedule.models import DEFAULT_REVISION_COLOURS
+from app.schedule.schemas import NewDaySchema, ProductionSchema
+from app.web import render, wants_fragment
 
-bp = Blueprint("schedule", __name__, url_prefix="/p/<int:production_id>")
+# Routes spell out their /p/<production_id> prefix: production creation lives outside it.
+bp = Blueprint("schedule", __name__)
+bp.register_error_handler(IntegrityError, clash)
+P = "/p/<int:production_id>"
 
 
-@bp.get("/")
+@bp.route("/productions/new", methods=["GET", "POST"])
+@login_required
+def new_production():
+    """Start a production; whoever creates it runs its office."""
+    form, errors = {"timezone": "Europe/London", "revision_colours": DEFAULT_REVISION_COLOURS}, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            production = service.create_production(current_user(), ProductionSchema().load(form))
+        except ValidationError as error:
+            return render("schedule/new_production.html", "production_form", 422, form=form,
+                          errors=field_errors(error))
+        db.session.commit()
+        return redirect(url_for("schedule.office", production_id=production.id), code=303)
+    return render("schedule/new_production.html", "production_form", form=form, errors=errors)
+
+
+def _settings_page(me, status=200, form=None, errors=None, saved=False):
+    return render("schedule/settings.html", "production_form", status, production=me.production, me=me,
+                  section="settings", form=form or ProductionSchema().dump(me.production),
+                  errors=errors or {}, saved=saved)
+
+
+@bp.get(f"{P}/settings")
+@login_required
+def settings(production_id: int):
+    """Show the production's settings."""
+    return _settings_page(coordination(production_id))
+
+
+@bp.post(f"{P}/settings")
+@login_required
+def save_settings(production_id: int):
+    """Change the production's title, company, time zone, office and revision colours."""
+    me = coordination(production_id)
+    form = request.form.to_dict()
+    try:
+        service.update_production(me.production, ProductionSchema().load(form))
+    except ValidationError as error:
+        return _settings_page(me, 422, form, field_errors(error))
+    db.session.commit()
+    if wants_fragment():
+        return _settings_page(me, saved=True)
+    return redirect(url_for("schedule.settings", production_id=production_id), code=303)
+
+
+def _office_page(me, status=200, new=None):
+    days = service.shoot_days(me.production_id)
+    form = {"date": service.next_free_date(me.production_id, date.today()).isoformat(),
+            "general_call": "07:00", "location_id": days[-1].location_id if days else None}
+    return render("schedule/office.html", "add_day", status, production=me.production, me=me, days=days,
+                  section="days", locations=service.locations(me.production_id),
+                  new=new or {"form": form, "errors": {}})
+
+
+@bp.get(f"{P}/")
 @login_required
 def office(production_id: int):
-    """Show the coordinator's overview of the production."""
-    coordinator = coordination(production_id)
-    production = db.session.get(Production, production_id)
-    days = db.session.scalars(sa.select(ShootDay).where(
-        ShootDay.production_id == production_id).order_by(ShootDay.date)).all()
-    return render("schedule/office.html", production=production, days=days, me=coordinator)
+    """Show the coordinator's overview: the shoot days, Day X of Y."""
+    return _office_page(coordination(production_id))
+
+
+@bp.post(f"{P}/days")
+@login_required
+def add_day(production_id: int):
+    """Add a shoot day and open it in the day editor."""
+    me = coordination(production_id)
+    form = request.form.to_dict()
+    try:
+        day = service.add_shoot_day(production_id, NewDaySchema().load(form))
+    except (ValidationError, Rejected) as error:
+        db.session.rollback()
+        return _office_page(me, 422, new={"form": form, "errors": field_errors(error)})
+    db.session.commit()
+    target = url_for("schedule.day", production_id=production_id, day_id=day.id)
+    if wants_fragment():
+        return "", 204, {"HX-Redirect": target, "Vary": "HX-Request"}
+    return redirect(target, code=303)
