@@ -43,3 +43,13 @@ class Acknowledgement(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RevisionLocked(Exception):
+    """A published revision was about to be changed."""
+
+
+@sa.event.listens_for(CallSheetRevision, "before_update")
+def _published_revisions_are_frozen(_mapper, _connection, revision):
+    """Refuse any UPDATE of a published revision: a change publishes a new one instead."""
+    raise RevisionLocked(f"Revision {revision.number} is published and cannot change; publish a new revision.")
