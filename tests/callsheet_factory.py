@@ -104,7 +104,7 @@ def build_production(people: int = 150, scenes: int = 40, cast: int = 20, title:
                              int_ext="INT" if n % 3 else "EXT", set_name=f"WAREHOUSE - ROOM {n % 7 + 1}",
                              day_night="DAY" if n % 4 else "NIGHT", synopsis=SYNOPSES[n % len(SYNOPSES)],
                              pages_eighths=3 + n % 11, location=locations[0],
-                             cast=[performers[(n + k) % cast] for k in range(1 + n % 3)] if cast else []))
+                             cast=[performers[(n + k) % cast] for k in range(min(cast, 1 + n % 3))]))
     for n in range(3):
         db.session.add(Scene(production_id=production.id, shoot_day_id=days[1].id, sort_order=n,
                              number=f"{100 + n}", set_name="DOCKSIDE", synopsis="Chase.", pages_eighths=4,

@@ -265,3 +265,37 @@ def test_the_150_person_call_sheet_is_at_most_14_kb_compressed_with_headers(app,
         response = client.get(url, headers={"Accept-Encoding": "br, gzip"})
         assert response.headers["Content-Encoding"] in ("br", "gzip")
         assert wire_size(response) <= PAGE_BUDGET
+
+
+ROUTES = {  # endpoint: (method, anonymous, crew, coordinator, member of another production only)
+    "callsheets.preview": ("GET", 302, 403, 200, 404),
+    "callsheets.publish": ("POST", 302, 403, 409, 404),
+    "callsheets.history": ("GET", 302, 200, 200, 404),
+    "callsheets.revision": ("GET", 302, 200, 200, 404),
+    "callsheets.latest_board": ("GET", 302, 403, 302, 404),
+    "callsheets.board": ("GET", 302, 403, 200, 404),
+    "callsheets.my_day": ("GET", 302, 200, 200, 404),
+    "callsheets.confirm": ("POST", 302, 303, 303, 404),
+}
+
+
+def test_every_call_sheet_route_answers_each_kind_of_visitor_as_it_should(film, client, auth):
+    from app.auth.models import User
+    from app.auth.service import hash_password
+
+    with film.editing() as session:  # Rhys directs the short only
+        rhys = session.scalar(sa.select(Person).where(Person.name == "Rhys Evans"))
+        rhys.user = User(email="rhys@example.com", name="Rhys Evans", password_hash=hash_password("callboard-demo"))
+    endpoints = {rule.endpoint for rule in film.app.url_map.iter_rules() if rule.endpoint.startswith("callsheets.")}
+    assert endpoints == set(ROUTES), "a call sheet route is missing from this matrix"
+    [revision] = film.revisions()
+    with film.app.test_request_context():
+        from flask import url_for
+        urls = {endpoint: url_for(endpoint, production_id=film.id, day_id=film.day_ids[0], revision_id=revision.id)
+                for endpoint in ROUTES}
+    for column, email in enumerate((None, CREW, COORDINATOR, "rhys@example.com"), start=1):
+        if email:
+            auth.login(email)
+        for endpoint, spec in ROUTES.items():
+            response = client.open(urls[endpoint], method=spec[0])
+            assert response.status_code == spec[column], (email, endpoint)
