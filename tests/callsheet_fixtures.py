@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import undefer
 
 from app.callsheets.models import CallSheetRevision
 from app.crew.models import Person
@@ -41,7 +42,8 @@ class Film:
     def revisions(self) -> list[CallSheetRevision]:
         with self.app.app_context():
             rows = db.session.scalars(sa.select(CallSheetRevision).where(
-                CallSheetRevision.production_id == self.id).order_by(CallSheetRevision.id)).all()
+                CallSheetRevision.production_id == self.id).order_by(CallSheetRevision.id)
+                .options(undefer(CallSheetRevision.content), undefer(CallSheetRevision.changes))).all()
             db.session.expunge_all()
             return rows
 

@@ -81,3 +81,19 @@ def test_the_day_board_link_opens_the_newest_revisions_board(film, client, auth)
     assert response.headers["Location"].endswith(film.url(f"/revisions/{revision.id}/board"))
     response = client.get(film.url(f"/days/{film.day_ids[1]}/board"))  # nothing published yet
     assert response.headers["Location"].endswith(film.url(f"/days/{film.day_ids[1]}/revisions"))
+
+
+def test_an_unchanged_board_poll_is_answered_304_without_rendering(film, client, auth):
+    [revision] = film.revisions()
+    auth.login(COORDINATOR)
+    first = _board(film, client, htmx=True)
+    tag = first.headers["ETag"]
+    again = client.get(film.url(f"/revisions/{revision.id}/board"), headers={**HTMX, "If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert "ETag" not in _board(film, client).headers  # whole pages carry a fresh CSRF token
+    auth.login(CREW)
+    client.post(film.url(f"/revisions/{revision.id}/confirm"))
+    auth.login(COORDINATOR)
+    changed = client.get(film.url(f"/revisions/{revision.id}/board"), headers={**HTMX, "If-None-Match": tag})
+    assert changed.status_code == 200 and "Confirmed" in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != tag

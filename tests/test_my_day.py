@@ -165,3 +165,10 @@ def test_my_day_of_a_production_i_am_not_on_is_not_found(film, client, auth):
 def test_my_day_asks_anonymous_visitors_to_sign_in(film, client):
     response = client.get(film.url("/my-day"))
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_confirming_with_a_made_up_return_page_is_refused(film, client, auth):
+    [revision] = film.revisions()
+    auth.login(CREW)
+    response = client.post(film.url(f"/revisions/{revision.id}/confirm"), data={"back": "https://evil.test"})
+    assert response.status_code == 422 and _ack(film, film.chris_id, revision.id) is None

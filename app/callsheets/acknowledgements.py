@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import undefer
 
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.service import newest_number
@@ -74,6 +75,15 @@ def confirm(revision: CallSheetRevision, person: Person, at: datetime | None = N
     return found
 
 
+def board_version(revision: CallSheetRevision) -> str:
+    """Return a token that changes whenever someone opens or confirms the revision."""
+    # Opened and confirmed times are set once and never cleared, so counting them is enough.
+    opened, confirmed = db.session.execute(sa.select(
+        sa.func.count(Acknowledgement.opened_at), sa.func.count(Acknowledgement.confirmed_at))
+        .where(Acknowledgement.revision_id == revision.id)).one()
+    return f"{opened}.{confirmed}"
+
+
 def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
     """Return each called person's state for a revision (not opened / opened / confirmed) and counts."""
     acks = {a.person_id: a for a in db.session.scalars(sa.select(Acknowledgement).where(
@@ -106,7 +116,7 @@ def upcoming_calls(person: Person, today: date) -> list[UpcomingCall]:
                               CallSheetRevision.number == newest.c.number))
         .join(ShootDay, ShootDay.id == CallSheetRevision.shoot_day_id)
         .where(ShootDay.production_id == person.production_id, ShootDay.date >= today)
-        .order_by(ShootDay.date)).all()
+        .order_by(ShootDay.date).options(undefer(CallSheetRevision.content))).all()
     calls = []
     for revision, day in rows:
         entry = entry_of(revision.content, person.id)

@@ -18,8 +18,10 @@ ready-to-read `text`, plus fields for machines:
     "scenes"    added, removed (scene numbers)                "Scenes added 14 · removed 13"
 
 `before`/`after` are display strings ("" when absent), `*_minutes` are minutes from the
-shoot day's midnight (None when absent). On the first revision of a day (no previous
-snapshot) everyone called gets a single "called" change.
+shoot day's midnight (None when absent). A person's scenes are the scenes a cast member
+appears in (crew have none: the day's scene list is not personal); a person's location is
+the day's main location. On the first revision of a day (no previous snapshot) everyone
+called gets a single "called" change.
 """
 from app.callsheets.viewing import called_people, main_location
 from app.timeutil import format_clock

@@ -22,9 +22,12 @@ class CallSheetRevision(db.Model):
     colour: Mapped[str] = mapped_column(sa.String(40))
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    content: Mapped[dict] = mapped_column(sa.JSON)
-    # Per-person changes against the previous revision: {person_id: [change, ...]}.
-    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The call sheet as published (app.callsheets.snapshot). Deferred: lists and the board's
+    # unchanged polls never load it.
+    content: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
+    # Per-person changes against the previous revision: {"<person id>": [change, ...]},
+    # documented in app.callsheets.changes.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict, deferred=True)
 
     shoot_day = relationship("ShootDay")
     published_by = relationship("Person")

@@ -2,7 +2,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -39,12 +39,11 @@ def my_day(production_id: int):
     mine = called_people(content)[me.id]
     return render("callsheets/my_day.html", me=me, production=production, current=current, calls=calls, today=today,
                   revision=current.revision, ack=ack, mine=mine, place=main_location(content),
-                  sheet=for_viewer(content, me), newest=current.revision.number)
+                  sheet=for_viewer(content, me))
 
 
 def _confirm_response(revision, ack, status=200, error=None, newer=None):
-    context = dict(revision=revision, ack=ack, error=error, newer=newer,
-                   newest=newer.number if newer else revision.number)
+    context = dict(revision=revision, ack=ack, error=error, newer=newer)
     if wants_fragment():
         return render("callsheets/_confirm.html", status=status, **context)
     return render("callsheets/confirm.html", status=status, **context)
@@ -59,7 +58,7 @@ def confirm(production_id: int, revision_id: int):
     try:
         back = ConfirmSchema(unknown=EXCLUDE).load(request.form)["back"]
     except ValidationError:
-        back = "my-day"
+        abort(422, "Confirm from My day or from the call sheet itself.")
     for _attempt in range(2):
         try:
             acknowledgements.confirm(revision, me)

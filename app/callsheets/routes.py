@@ -11,13 +11,15 @@ from app.callsheets.schemas import BoardFilterSchema
 from app.callsheets.viewing import for_viewer
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
-from app.web import render
+from app.web import render, wants_fragment
 
 bp = Blueprint("callsheets", __name__, url_prefix="/p/<int:production_id>")
 
 
 def commit_acknowledgement() -> None:
-    """Commit an Opened/Confirmed record; a twin request that stored it first wins."""
+    """Commit a new Opened record; a twin request that stored it first wins."""
+    if not (db.session.new or db.session.dirty):
+        return  # already recorded: don't expire (and reload) the revision for nothing
     try:
         db.session.commit()
     except IntegrityError:
@@ -80,11 +82,12 @@ def revision(production_id: int, revision_id: int):
     revision = in_production(CallSheetRevision, revision_id, production_id)
     ack = acknowledgements.record_opened(revision, me)
     commit_acknowledgement()
-    previous = service.previous_revision(revision)
-    changes = describe(revision.changes, revision.content, previous.content if previous else None)
-    return render("callsheets/revision.html", me=me, revision=revision, ack=ack,
-                  sheet=for_viewer(revision.content, me), changes=changes if me.is_coordinator else [],
-                  newest=service.newest_number(revision.shoot_day_id))
+    changes = []
+    if me.is_coordinator:  # what changed for whom is the office's business
+        previous = service.previous_revision(revision)
+        changes = describe(revision.changes, revision.content, previous.content if previous else None)
+    return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes,
+                  sheet=for_viewer(revision.content, me), newest=service.newest_number(revision.shoot_day_id))
 
 
 @bp.get("/days/<int:day_id>/board")
@@ -109,6 +112,15 @@ def board(production_id: int, revision_id: int):
         show = BoardFilterSchema(unknown=EXCLUDE).load(request.args)["show"]
     except ValidationError:
         abort(400, "Show either all people or only the unconfirmed.")
+    headers = {}
+    if wants_fragment():
+        # Polls every 5 s: when nobody opened or confirmed anything since, answer 304 without
+        # loading the call sheet or rendering (Flask-Compress suffixes the tag with ":br").
+        tag = f"board-{revision.id}-{show}-{acknowledgements.board_version(revision)}"
+        if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):
+            return "", 304, {"ETag": f'"{tag}"', "Vary": "HX-Request"}
+        headers["ETag"] = f'"{tag}"'
     state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
-    return render("callsheets/board.html", "board", me=me, revision=revision, show=show, **state,
-                  newest=service.newest_number(revision.shoot_day_id))
+    body, status, base = render("callsheets/board.html", "board", me=me, revision=revision, show=show,
+                                **state, newest=service.newest_number(revision.shoot_day_id))
+    return body, status, {**base, **headers}

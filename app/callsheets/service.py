@@ -2,7 +2,7 @@
 import json
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import undefer
 
 from app.callsheets.changes import compare
 from app.callsheets.models import CallSheetRevision
@@ -31,21 +31,22 @@ def revision_colour(sequence: str, number: int) -> str:
 def latest_revision(shoot_day_id: int) -> CallSheetRevision | None:
     """Return the newest published revision of a shoot day, or None."""
     return db.session.scalar(sa.select(CallSheetRevision).where(
-        CallSheetRevision.shoot_day_id == shoot_day_id).order_by(CallSheetRevision.number.desc()).limit(1))
+        CallSheetRevision.shoot_day_id == shoot_day_id).order_by(CallSheetRevision.number.desc()).limit(1)
+        .options(undefer(CallSheetRevision.content)))
 
 
 def revisions_of(shoot_day_id: int) -> list[CallSheetRevision]:
     """Return every revision of a shoot day, newest first, without their content."""
     return list(db.session.scalars(sa.select(CallSheetRevision).where(
-        CallSheetRevision.shoot_day_id == shoot_day_id).order_by(CallSheetRevision.number.desc())
-        .options(defer(CallSheetRevision.content), defer(CallSheetRevision.changes))))
+        CallSheetRevision.shoot_day_id == shoot_day_id).order_by(CallSheetRevision.number.desc())))
 
 
 def previous_revision(revision: CallSheetRevision) -> CallSheetRevision | None:
     """Return the revision published just before this one, or None for the first."""
     return db.session.scalar(sa.select(CallSheetRevision).where(
         CallSheetRevision.shoot_day_id == revision.shoot_day_id,
-        CallSheetRevision.number < revision.number).order_by(CallSheetRevision.number.desc()).limit(1))
+        CallSheetRevision.number < revision.number).order_by(CallSheetRevision.number.desc()).limit(1)
+        .options(undefer(CallSheetRevision.content)))
 
 
 def newest_number(shoot_day_id: int) -> int:
