@@ -126,7 +126,7 @@ def test_history_lists_every_revision_newest_first_and_each_stays_readable(film,
         assert response.status_code == 200
         calls[revision.number] = text_of(response)
     assert "Chris Dunmore 1st AC 07:00" in calls[1] and "Chris Dunmore 1st AC 06:00" in calls[3]
-    assert "Revision 3 replaces this one" in calls[1]
+    assert "Revision 3 · Pink replaces this one" in calls[1] and "Confirm receipt" not in calls[1]
 
 
 def test_crew_read_revisions_but_never_the_per_person_change_list(film, client, auth):

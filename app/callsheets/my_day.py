@@ -64,7 +64,7 @@ def confirm(production_id: int, revision_id: int):
             acknowledgements.confirm(revision, me)
         except acknowledgements.NewerRevision as newer:
             db.session.rollback()
-            latest = service.latest_revision(revision.shoot_day_id)
+            latest = service.latest_revision(revision.shoot_day_id, with_content=False)
             return _confirm_response(revision, None, 409, str(newer), newer=latest)
         except acknowledgements.NotCalled as not_called:
             db.session.rollback()

@@ -87,7 +87,8 @@ def revision(production_id: int, revision_id: int):
         previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes,
-                  sheet=for_viewer(revision.content, me), newest=service.newest_number(revision.shoot_day_id))
+                  sheet=for_viewer(revision.content, me),
+                  newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 
 
 @bp.get("/days/<int:day_id>/board")
@@ -96,7 +97,7 @@ def latest_board(production_id: int, day_id: int):
     """Send the coordinator to the board of the day's newest revision."""
     coordination(production_id)
     day = in_production(ShootDay, day_id, production_id)
-    latest = service.latest_revision(day.id)
+    latest = service.latest_revision(day.id, with_content=False)
     if latest is None:
         return redirect(url_for(".history", production_id=production_id, day_id=day.id))
     return redirect(url_for(".board", production_id=production_id, revision_id=latest.id))

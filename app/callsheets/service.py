@@ -28,11 +28,11 @@ def revision_colour(sequence: str, number: int) -> str:
     return prefix + colours[index]
 
 
-def latest_revision(shoot_day_id: int) -> CallSheetRevision | None:
+def latest_revision(shoot_day_id: int, with_content: bool = True) -> CallSheetRevision | None:
     """Return the newest published revision of a shoot day, or None."""
-    return db.session.scalar(sa.select(CallSheetRevision).where(
-        CallSheetRevision.shoot_day_id == shoot_day_id).order_by(CallSheetRevision.number.desc()).limit(1)
-        .options(undefer(CallSheetRevision.content)))
+    query = sa.select(CallSheetRevision).where(CallSheetRevision.shoot_day_id == shoot_day_id) \
+        .order_by(CallSheetRevision.number.desc()).limit(1)
+    return db.session.scalar(query.options(undefer(CallSheetRevision.content)) if with_content else query)
 
 
 def revisions_of(shoot_day_id: int) -> list[CallSheetRevision]:
