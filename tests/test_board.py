@@ -1,7 +1,7 @@
 """The distribution board: who opened and confirmed a revision, live on the coordinator's tablet."""
 import re
 
-from callsheet_fixtures import COORDINATOR, CREW, film, text_of  # noqa: F401  (fixture)
+from callsheet_fixtures import COORDINATOR, CREW, text_of
 
 HTMX = {"HX-Request": "true"}
 

@@ -12,7 +12,7 @@ from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import DepartmentCall, Production, Scene, ShootDay
 from callsheet_factory import PAGE_BUDGET, build_production, wire_size
-from callsheet_fixtures import COORDINATOR, CREW, film, publish, text_of  # noqa: F401  (fixture)
+from callsheet_fixtures import COORDINATOR, CREW, publish, text_of
 
 
 def _snapshot(film, day_index=0):

@@ -8,7 +8,7 @@ from app.callsheets.models import Acknowledgement
 from app.extensions import db
 from app.schedule.models import ShootDay
 from callsheet_factory import build_production
-from callsheet_fixtures import COORDINATOR, CREW, film, production_today, publish, text_of  # noqa: F401
+from callsheet_fixtures import COORDINATOR, CREW, production_today, publish, text_of
 
 HTMX = {"HX-Request": "true"}
 

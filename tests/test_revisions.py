@@ -8,7 +8,7 @@ from app.callsheets.service import publish as publish_revision
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import DEFAULT_REVISION_COLOURS, Production, Scene, ShootDay
-from callsheet_fixtures import COORDINATOR, CREW, film, publish, text_of  # noqa: F401  (fixture)
+from callsheet_fixtures import COORDINATOR, CREW, publish, text_of
 
 
 @pytest.mark.parametrize("number, colour", [
