@@ -154,6 +154,7 @@ def test_every_address_has_a_map_link_and_the_office_a_tap_to_call(film, client,
     page = client.get(film.url("/my-day")).get_data(as_text=True)
     assert "maps/search/?api=1&amp;query=53.3997,-2.992" in page
     assert "query=Prescot%20Street" in page
+    assert "query=Production%20office%2C%202%20Hope%20Street" in page
     assert 'href="tel:+441514960000"' in page
 
 
