@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.auth.service import hash_password
+from app.callsheets.service import publish
 from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
 from app.schedule.models import DepartmentCall, Location, PersonCall, Production, Scene, ShootDay
@@ -195,10 +196,20 @@ def seed_demo(first_day: date) -> bool:
         return False
     coordinator = _user("coordinator@example.com", "Dana Whitfield")
     crew_user = _user("crew@example.com", "Chris Dunmore")
-    seed_feature_film(first_day, coordinator, crew_user)
+    film = seed_feature_film(first_day, coordinator, crew_user)
     seed_short(first_day, coordinator)
     db.session.flush()
+    _publish_first_call_sheet(film, coordinator)
     return True
+
+
+def _publish_first_call_sheet(production: Production, coordinator: User) -> None:
+    """Publish the first shoot day's call sheet as the coordinator, so the demo has one to read."""
+    first = db.session.scalar(sa.select(ShootDay).where(ShootDay.production_id == production.id)
+                              .order_by(ShootDay.date).limit(1))
+    office = db.session.scalar(sa.select(Person).where(Person.production_id == production.id,
+                                                       Person.user_id == coordinator.id))
+    publish(first, office)
 
 
 @click.command("seed-demo")

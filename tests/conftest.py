@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db
 
+pytest_plugins = ["callsheet_fixtures"]  # the `film` fixture of the call sheet tests
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite://")
 CHEAP_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -1,8 +1,24 @@
 """Call sheet drafts, published revisions, per-person changes and acknowledgements."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from app.callsheets.snapshot import format_pages
+from app.timeutil import as_utc
+
+
+def local_time(moment: datetime | None, timezone: str, with_date: bool = False) -> str:
+    """Format a stored UTC moment as wall-clock time in the production's zone."""
+    if moment is None:
+        return ""
+    local = as_utc(moment).astimezone(ZoneInfo(timezone))
+    return local.strftime("%a %-d %b %H:%M" if with_date else "%H:%M")
 
 
 def init_app(app):
     from app.callsheets import models  # noqa: F401  (register tables)
+    from app.callsheets import my_day  # noqa: F401  (registers the crew's views on bp)
     from app.callsheets.routes import bp
 
+    app.jinja_env.filters["pages"] = format_pages
+    app.jinja_env.filters["local_time"] = local_time
     app.register_blueprint(bp)

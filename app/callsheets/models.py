@@ -22,9 +22,12 @@ class CallSheetRevision(db.Model):
     colour: Mapped[str] = mapped_column(sa.String(40))
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    content: Mapped[dict] = mapped_column(sa.JSON)
-    # Per-person changes against the previous revision: {person_id: [change, ...]}.
-    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The call sheet as published (app.callsheets.snapshot). Deferred: lists and the board's
+    # unchanged polls never load it.
+    content: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
+    # Per-person changes against the previous revision: {"<person id>": [change, ...]},
+    # documented in app.callsheets.changes.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict, deferred=True)
 
     shoot_day = relationship("ShootDay")
     published_by = relationship("Person")
@@ -43,3 +46,13 @@ class Acknowledgement(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RevisionLocked(Exception):
+    """A published revision was about to be changed."""
+
+
+@sa.event.listens_for(CallSheetRevision, "before_update")
+def _published_revisions_are_frozen(_mapper, _connection, revision):
+    """Refuse any UPDATE of a published revision: a change publishes a new one instead."""
+    raise RevisionLocked(f"Revision {revision.number} is published and cannot change; publish a new revision.")

@@ -1,15 +1,127 @@
-"""Call sheets for crew: My day."""
-from flask import Blueprint
+"""Call sheets for the production office: draft preview, publish, revisions, history, board."""
+from flask import Blueprint, abort, redirect, request, url_for
+from marshmallow import EXCLUDE, ValidationError
+from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import login_required, membership
-from app.web import render
+from app.auth.permissions import coordination, in_production, login_required, membership
+from app.callsheets import acknowledgements, service
+from app.callsheets.changes import describe
+from app.callsheets.models import CallSheetRevision
+from app.callsheets.schemas import BoardFilterSchema
+from app.callsheets.viewing import for_viewer
+from app.extensions import db
+from app.schedule.models import Production, ShootDay
+from app.web import render, wants_fragment
 
 bp = Blueprint("callsheets", __name__, url_prefix="/p/<int:production_id>")
 
 
-@bp.get("/my-day")
+def commit_acknowledgement() -> None:
+    """Commit a new Opened record; a twin request that stored it first wins."""
+    if not (db.session.new or db.session.dirty):
+        return  # already recorded: don't expire (and reload) the revision for nothing
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def _preview(me, day, status=200, error=None):
+    content, changes, latest = service.draft(day)
+    rows = describe(changes, content, latest.content if latest else None)
+    number = (latest.number if latest else 0) + 1
+    colour = service.revision_colour(db.session.get(Production, day.production_id).revision_colours, number)
+    return render("callsheets/preview.html", status=status, me=me, day=day, sheet=for_viewer(content, me),
+                  changes=rows, latest=latest, error=error, next_number=number, next_colour=colour,
+                  unchanged=latest is not None and latest.content == content)
+
+
+@bp.get("/days/<int:day_id>/callsheet")
 @login_required
-def my_day(production_id: int):
-    """Show the signed-in person's call for today and the call sheet."""
+def preview(production_id: int, day_id: int):
+    """Show the coordinator the draft call sheet and what publishing would change, per person."""
+    me = coordination(production_id)
+    return _preview(me, in_production(ShootDay, day_id, production_id))
+
+
+@bp.post("/days/<int:day_id>/publish")
+@login_required
+def publish(production_id: int, day_id: int):
+    """Publish the draft as the next immutable revision."""
+    me = coordination(production_id)
+    day = in_production(ShootDay, day_id, production_id)
+    try:
+        revision = service.publish(day, me)
+        db.session.commit()
+    except service.NothingChanged as refused:
+        db.session.rollback()
+        return _preview(me, day, status=409, error=str(refused))
+    except IntegrityError:
+        db.session.rollback()
+        return _preview(me, day, status=409, error="Someone else published this call sheet a moment ago. "
+                        "Check the changes below against their revision before publishing again.")
+    return redirect(url_for(".revision", production_id=production_id, revision_id=revision.id), 303)
+
+
+@bp.get("/days/<int:day_id>/revisions")
+@login_required
+def history(production_id: int, day_id: int):
+    """List every published revision of a shoot day, newest first."""
     me = membership(production_id)
-    return render("callsheets/my_day.html", me=me)
+    day = in_production(ShootDay, day_id, production_id)
+    timezone = db.session.get(Production, production_id).timezone
+    return render("callsheets/history.html", me=me, day=day, revisions=service.revisions_of(day.id),
+                  timezone=timezone)
+
+
+@bp.get("/revisions/<int:revision_id>")
+@login_required
+def revision(production_id: int, revision_id: int):
+    """Show a published revision exactly as it was frozen; opening it records Opened."""
+    me = membership(production_id)
+    revision = in_production(CallSheetRevision, revision_id, production_id)
+    ack = acknowledgements.record_opened(revision, me)
+    commit_acknowledgement()
+    changes = []
+    if me.is_coordinator:  # what changed for whom is the office's business
+        previous = service.previous_revision(revision)
+        changes = describe(revision.changes, revision.content, previous.content if previous else None)
+    return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes,
+                  sheet=for_viewer(revision.content, me),
+                  newest=service.latest_revision(revision.shoot_day_id, with_content=False))
+
+
+@bp.get("/days/<int:day_id>/board")
+@login_required
+def latest_board(production_id: int, day_id: int):
+    """Send the coordinator to the board of the day's newest revision."""
+    coordination(production_id)
+    day = in_production(ShootDay, day_id, production_id)
+    latest = service.latest_revision(day.id, with_content=False)
+    if latest is None:
+        return redirect(url_for(".history", production_id=production_id, day_id=day.id))
+    return redirect(url_for(".board", production_id=production_id, revision_id=latest.id))
+
+
+@bp.get("/revisions/<int:revision_id>/board")
+@login_required
+def board(production_id: int, revision_id: int):
+    """Show who has opened and confirmed a revision; htmx polls the board block."""
+    me = coordination(production_id)
+    revision = in_production(CallSheetRevision, revision_id, production_id)
+    try:
+        show = BoardFilterSchema(unknown=EXCLUDE).load(request.args)["show"]
+    except ValidationError:
+        abort(400, "Show either all people or only the unconfirmed.")
+    headers = {}
+    if wants_fragment():
+        # Polls every 5 s: when nobody opened or confirmed anything since, answer 304 without
+        # loading the call sheet or rendering (Flask-Compress suffixes the tag with ":br").
+        tag = f"board-{revision.id}-{show}-{acknowledgements.board_version(revision)}"
+        if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):
+            return "", 304, {"ETag": f'"{tag}"', "Vary": "HX-Request"}
+        headers["ETag"] = f'"{tag}"'
+    state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
+    body, status, base = render("callsheets/board.html", "board", me=me, revision=revision, show=show,
+                                **state, newest=service.newest_number(revision.shoot_day_id))
+    return body, status, {**base, **headers}

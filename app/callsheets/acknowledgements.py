@@ -1,0 +1,125 @@
+"""Who opened and confirmed a revision, the distribution board, and a person's upcoming calls."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import undefer
+
+from app.callsheets.models import Acknowledgement, CallSheetRevision
+from app.callsheets.service import newest_number
+from app.callsheets.viewing import called_people, entry_of
+from app.crew.models import Person
+from app.extensions import db
+from app.schedule.models import ShootDay
+from app.timeutil import as_utc, utcnow
+
+
+class NotCalled(Exception):
+    """The person is not called on this revision."""
+
+
+class NewerRevision(Exception):
+    """A newer revision of the same call sheet has been published."""
+
+    def __init__(self, number: int):
+        super().__init__(f"This is an older call sheet: revision {number} has been published since. "
+                         "Read the new one and confirm that.")
+        self.number = number
+
+
+@dataclass
+class UpcomingCall:
+    """A person's call on a shoot day, as the latest published revision says."""
+
+    revision: CallSheetRevision
+    date: date
+    entry: dict
+
+
+def acknowledgement(revision: CallSheetRevision, person: Person) -> Acknowledgement | None:
+    """Return the person's acknowledgement of a revision, if any."""
+    return db.session.scalar(sa.select(Acknowledgement).where(
+        Acknowledgement.revision_id == revision.id, Acknowledgement.person_id == person.id))
+
+
+def _acknowledgement_for(revision: CallSheetRevision, person: Person) -> Acknowledgement:
+    found = acknowledgement(revision, person)
+    if found is None:
+        found = Acknowledgement(production_id=revision.production_id, revision_id=revision.id,
+                                person_id=person.id)
+        db.session.add(found)
+    return found
+
+
+def record_opened(revision: CallSheetRevision, person: Person, at: datetime | None = None) -> Acknowledgement | None:
+    """Record the first time a called person opened a revision; None when not called."""
+    if entry_of(revision.content, person.id) is None:
+        return None
+    found = _acknowledgement_for(revision, person)
+    if found.opened_at is None:
+        found.opened_at = at or utcnow()
+    return found
+
+
+def confirm(revision: CallSheetRevision, person: Person, at: datetime | None = None) -> Acknowledgement:
+    """Record that a called person confirmed receipt of the newest revision (first time only)."""
+    if entry_of(revision.content, person.id) is None:
+        raise NotCalled("You are not called on this call sheet, so there is nothing to confirm.")
+    newest = newest_number(revision.shoot_day_id)
+    if newest > revision.number:
+        raise NewerRevision(newest)
+    found = _acknowledgement_for(revision, person)
+    moment = at or utcnow()
+    found.opened_at = found.opened_at or moment
+    found.confirmed_at = found.confirmed_at or moment
+    return found
+
+
+def board_version(revision: CallSheetRevision) -> str:
+    """Return a token that changes whenever someone opens or confirms the revision."""
+    # Opened and confirmed times are set once and never cleared, so counting them is enough.
+    opened, confirmed = db.session.execute(sa.select(
+        sa.func.count(Acknowledgement.opened_at), sa.func.count(Acknowledgement.confirmed_at))
+        .where(Acknowledgement.revision_id == revision.id)).one()
+    return f"{opened}.{confirmed}"
+
+
+def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
+    """Return each called person's state for a revision (not opened / opened / confirmed) and counts."""
+    acks = {a.person_id: a for a in db.session.scalars(sa.select(Acknowledgement).where(
+        Acknowledgement.revision_id == revision.id))}
+    phones = {e["id"]: e["phone"] for e in revision.content["cast"]}
+    phones.update({e["id"]: e["phone"] for d in revision.content["departments"] for e in d["crew"]})
+    rows, counts = [], {"confirmed": 0, "opened": 0, "not_opened": 0}
+    for person_id, person in called_people(revision.content).items():
+        ack = acks.get(person_id)
+        opened, confirmed = as_utc(ack and ack.opened_at), as_utc(ack and ack.confirmed_at)
+        state = "confirmed" if confirmed else "opened" if opened else "not_opened"
+        counts[state] += 1
+        if unconfirmed_only and confirmed:
+            continue
+        rows.append({"id": person_id, "name": person["name"], "job": person["job"],
+                     "department": person["department"], "phone": phones.get(person_id, ""),
+                     "state": state, "opened_at": opened, "confirmed_at": confirmed})
+    counts["total"] = sum(counts.values())
+    return {"rows": rows, "counts": counts}
+
+
+def upcoming_calls(person: Person, today: date) -> list[UpcomingCall]:
+    """Return the person's calls from today on, each from the latest published revision of its day."""
+    newest = (sa.select(CallSheetRevision.shoot_day_id, sa.func.max(CallSheetRevision.number).label("number"))
+              .where(CallSheetRevision.production_id == person.production_id)
+              .group_by(CallSheetRevision.shoot_day_id).subquery())
+    rows = db.session.execute(
+        sa.select(CallSheetRevision, ShootDay.date)
+        .join(newest, sa.and_(CallSheetRevision.shoot_day_id == newest.c.shoot_day_id,
+                              CallSheetRevision.number == newest.c.number))
+        .join(ShootDay, ShootDay.id == CallSheetRevision.shoot_day_id)
+        .where(ShootDay.production_id == person.production_id, ShootDay.date >= today)
+        .order_by(ShootDay.date).options(undefer(CallSheetRevision.content))).all()
+    calls = []
+    for revision, day in rows:
+        entry = entry_of(revision.content, person.id)
+        if entry is not None:
+            calls.append(UpcomingCall(revision, day, entry))
+    return calls

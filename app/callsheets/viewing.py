@@ -1,0 +1,66 @@
+"""Reading a call sheet snapshot: who is called and how, and what a given viewer may see."""
+
+
+def _visible(entry: dict, viewer) -> dict:
+    if viewer.is_coordinator or entry["id"] == viewer.id or entry.get("public"):
+        return entry
+    return {**entry, "phone": ""}
+
+
+def for_viewer(content: dict, viewer) -> dict:
+    """Return the content with every phone number the viewer may not see blanked out."""
+    # Person.visible_phone semantics: coordinators see all, everyone sees their own number,
+    # crew see a number only when it was shared or belongs to a department head.
+    return {
+        **content,
+        "contacts": [_visible(c, viewer) for c in content["contacts"]],
+        "cast": [_visible(c, viewer) for c in content["cast"]],
+        "departments": [{**d, "crew": [_visible(c, viewer) for c in d["crew"]]} for d in content["departments"]],
+    }
+
+
+def main_location(content: dict) -> dict | None:
+    """Return the day's main location (the first one listed)."""
+    return next((place for place in content["locations"] if place["id"] == content["location_id"]), None)
+
+
+def called_people(content: dict) -> dict[int, dict]:
+    """Index everyone called on a call sheet by person id, in call sheet order.
+
+    Each value: name, call, pickup (cast only), scenes (numbers, cast only), department id
+    and name, department notes, and whether the person is cast.
+    """
+    scenes_of: dict[int, list[str]] = {}
+    for scene in content["scenes"]:
+        for person_id in scene["cast_ids"]:
+            scenes_of.setdefault(person_id, []).append(scene["number"])
+    notes = {d["id"]: (d["name"], d["notes"]) for d in content["departments"]}
+    people = {}
+    for entry in content["cast"]:
+        name, dept_notes = notes.get(entry.get("department_id"), ("Cast", ""))
+        people[entry["id"]] = {
+            "name": entry["name"], "call": entry["call"], "pickup": entry["pickup"],
+            "scenes": scenes_of.get(entry["id"], []), "department_id": entry.get("department_id"),
+            "department": name, "department_notes": dept_notes, "cast": True,
+            "job": f"#{entry['number']} {entry['character']}".strip(),
+        }
+    for department in content["departments"]:
+        for entry in department["crew"]:
+            people[entry["id"]] = {
+                "name": entry["name"], "call": entry["call"], "pickup": None, "scenes": [],
+                "department_id": department["id"], "department": department["name"],
+                "department_notes": department["notes"], "cast": False, "job": entry["job"],
+            }
+    return people
+
+
+def entry_of(content: dict, person_id: int) -> dict | None:
+    """Return a person's own row of the call sheet (cast or crew), or None when not called."""
+    for entry in content["cast"]:
+        if entry["id"] == person_id:
+            return entry
+    for department in content["departments"]:
+        for entry in department["crew"]:
+            if entry["id"] == person_id:
+                return entry
+    return None
