@@ -42,13 +42,6 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 _running: set["AppServer"] = set()
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -57,6 +50,29 @@ def _port_is_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+def _ephemeral_ports_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1 below the ephemeral range.
+
+    Below it, no outgoing connection is given the port while a stopped server is down,
+    so start() finds it free again.
+    """
+    chance, top = random.Random(), _ephemeral_ports_start()
+    for _ in range(200):
+        port = chance.randrange(20000, max(top, 20001))
+        if _port_is_free(port):
+            return port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:

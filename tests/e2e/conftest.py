@@ -146,8 +146,10 @@ class ConsoleWatch:
 
     @property
     def errors(self) -> list[str]:
-        """Console errors and uncaught exceptions: what a developer would see in red."""
-        return [m for m in self.messages if m.startswith("error:")] + self.page_errors
+        """Script errors: console.error and uncaught exceptions (HTTP statuses are not here:
+        Chromium logs every 4xx page, a 422 form included; see failed_requests)."""
+        return [m for m in self.messages if m.startswith("error:")
+                and "Failed to load resource" not in m] + self.page_errors
 
 
 class Devices:

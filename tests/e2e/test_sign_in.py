@@ -62,6 +62,7 @@ def test_wrong_password_shows_the_error_and_keeps_the_email(device, fresh_server
     expect(page.get_by_label("Email")).to_have_value("crew@example.com")
     expect(page.get_by_label("Password")).to_have_value("")
     look_at(page, screenshot, f"login-error-{device}")
+    assert_page_is_clean(context)
     assert fresh_server.sql("SELECT count(*) FROM device_sessions") == [(0,)]
 
 
