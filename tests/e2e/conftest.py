@@ -7,7 +7,7 @@ Servers (see tests/harness.py for AppServer):
                  counts rows, asks for `fresh_server` instead. A test that stops or kills
                  it need not restart it: the next test gets it running again.
   fresh_server   a gunicorn of its own for one test, on a fresh copy of the seeded demo
-                 database (about a second to start). Failed sign-ins are throttled per
+                 database (a second or two to start). Failed sign-ins are throttled per
                  address and every browser here is 127.0.0.1, so tests of failed sign-in
                  use it too.
   app_url        the URL of fresh_server when the test asked for it, else of server;
@@ -19,10 +19,11 @@ Browsers:
   devices        makes more contexts: devices.phone(color_scheme="dark", **new_context_args).
   login(page, email, password=..., succeed=True)   signs in through the real /login form.
   screenshot(page, name)                           saves test-artifacts/screenshots/<name>.png.
+Contexts wait at most 15 s for anything (context.set_default_timeout to change it).
 Every context records console messages, page errors and failed requests in
 `context.watch` (see ConsoleWatch); a test fails when a page or worker reported a
 Content Security Policy violation. When a test fails, its open pages are saved under
-test-artifacts/failures/.
+test-artifacts/failures/, and the end of the server's gunicorn log goes into the report.
 """
 from __future__ import annotations
 
@@ -57,6 +58,11 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call":
         item.e2e_call_failed = report.failed
+    if report.failed:
+        for name in ("server", "fresh_server"):
+            app_server = getattr(item, "funcargs", {}).get(name)
+            if isinstance(app_server, AppServer):
+                report.sections.append((f"gunicorn log of {name}", app_server.log_tail()))
     return report
 
 
@@ -219,13 +225,13 @@ def login(page: Page, email: str, password: str = DEMO_PASSWORD, *, succeed: boo
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Sign in").click()
     signed_in = not page.url.split("?")[0].endswith("/login")
     if signed_in != succeed:
-        shown = page.locator("main").inner_text()
-        raise AssertionError(f"sign-in as {email} {'failed' if succeed else 'worked'}; "
-                             f"now at {page.url}:\n{shown}")
+        status = navigation.value.status if navigation.value else "no response"
+        raise AssertionError(f"sign-in as {email} {'failed' if succeed else 'worked'}: HTTP "
+                             f"{status} at {page.url}:\n{page.locator('main').inner_text()}")
     return page
 
 
