@@ -21,7 +21,7 @@ Browsers:
   screenshot(page, name)                           saves test-artifacts/screenshots/<name>.png.
 Contexts wait at most 15 s for anything (context.set_default_timeout to change it).
 Every context records console messages, page errors and failed requests in
-`context.watch` (see ConsoleWatch); a test fails when a page or worker reported a
+`context.watch` (see ConsoleWatch); a test fails when one of its pages reported a
 Content Security Policy violation. When a test fails, its open pages are saved under
 test-artifacts/failures/, and the end of the server's gunicorn log goes into the report.
 """
@@ -148,7 +148,8 @@ class ConsoleWatch:
 
     @property
     def csp_violations(self) -> list[str]:
-        return [message for message in self.messages if CSP in message]
+        """Reports of blocked content, and errors thrown for it (an eval refused by CSP)."""
+        return [message for message in self.messages + self.page_errors if CSP in message]
 
     @property
     def errors(self) -> list[str]:

@@ -72,5 +72,10 @@ def test_a_page_that_breaks_the_content_security_policy_is_caught(phone):
     with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
         page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
 
-    assert len(phone.watch.csp_violations) == 1
+    with page.expect_event("pageerror"):
+        page.evaluate("setTimeout(() => eval('1 + 1'))")  # throws in the page: no unsafe-eval
+
+    violations = phone.watch.csp_violations
+    assert any("style-src" in v for v in violations) and any("unsafe-eval" in v for v in violations)
     phone.watch.messages.clear()  # caught on purpose: the fixture would fail the test
+    phone.watch.page_errors.clear()
