@@ -101,8 +101,8 @@ def _running(request, name: str) -> AppServer:
 @pytest.fixture(autouse=True)
 def _session_server_running(request):
     """Start the session server again when an earlier test left it stopped."""
-    if "server" in request.fixturenames:
-        _running(request, "server")
+    if "server" in request.fixturenames and isinstance(request.getfixturevalue("server"), AppServer):
+        _running(request, "server")  # (a module may define a `server` of its own)
 
 
 @pytest.fixture
@@ -138,9 +138,12 @@ class ConsoleWatch:
         self.failed_requests: list[str] = []
         context.on("console", lambda m: self.messages.append(f"{m.type}: {m.text}"))
         context.on("weberror", lambda e: self.page_errors.append(str(e.error)))
-        context.on("requestfailed", lambda r: self.failed_requests.append(
-            f"{r.method} {r.url}: {r.failure}"))
+        context.on("requestfailed", self._request_failed)
         context.on("response", self._response)
+
+    def _request_failed(self, request) -> None:
+        if request.failure != "net::ERR_ABORTED":  # cancelled by the page, e.g. by navigating
+            self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
     def _response(self, response) -> None:
         if response.status >= 400 and response.request.resource_type != "document":
