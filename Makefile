@@ -2,12 +2,17 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+APT := DEBIAN_FRONTEND=noninteractive apt-get -y -q
+CHROMIUM := /usr/bin/chromium
+# node's own test-file patterns, under sync/ (the service worker and the outbox)
+SYNC_TESTS = $(shell find sync -type f \( -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' \
+	-o -path '*/test/*.mjs' -o -path '*/test/*.js' -o -path '*/test/*.cjs' \) -not -path '*/node_modules/*' 2>/dev/null | sort)
 export FLASK_APP := app:create_app
 
-.PHONY: run test test-python test-postgres chromium migrate seed bench clean
+.PHONY: run test test-python test-e2e test-js test-postgres chromium nodejs migrate seed bench clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(PYTHON) -m venv $(VENV) || { $(APT) update && $(APT) install python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -27,17 +32,45 @@ seed: migrate
 run: seed
 	$(BIN)/gunicorn --config gunicorn.conf.py 'app:create_app()'
 
+# Debian's Chromium for the browser tests (never `playwright install`: no browser downloads).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
+	@test -x $(CHROMIUM) || { $(APT) update && $(APT) install chromium; }
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing" >&2; exit 1; }
 
+nodejs:
+	@command -v node >/dev/null 2>&1 || { $(APT) update && $(APT) install nodejs; }
+	@command -v node >/dev/null 2>&1 || { echo "node is still missing" >&2; exit 1; }
+
+# Every test: Python and real-browser (pytest), then the service worker's (node --test).
+# A failing or empty run fails: pytest exits 5 when it collects no test.
 test: $(VENV)/.dev-installed chromium
 	$(BIN)/pytest
+	@$(MAKE) --no-print-directory test-js
+
+test-python: $(VENV)/.dev-installed
+	$(BIN)/pytest -m "not e2e"
+
+test-e2e: $(VENV)/.dev-installed chromium
+	$(BIN)/pytest -m e2e
+
+test-js:
+ifeq ($(strip $(SYNC_TESTS)),)
+	@echo "test-js: no service-worker tests in sync/ yet"
+else
+	@$(MAKE) --no-print-directory nodejs
+	node --test $(SYNC_TESTS)
+endif
 
 test-postgres: $(VENV)/.dev-installed
 	DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not e2e"
 
+# Each bench/<name>.py (not _helpers) runs as `python -m bench.<name>` and prints its ratios.
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench.callsheet_render
+	@set -e; for script in bench/[!_]*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "== bench.$$(basename $$script .py)"; \
+	  $(BIN)/python -m bench.$$(basename $$script .py); \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
