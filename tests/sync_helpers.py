@@ -45,6 +45,8 @@ class Cast:
             self.crew_id = _person(film.id, "crew@example.com").id
             self.coordinator_id = _person(film.id, "coordinator@example.com").id
             self.crew_user_id = db.session.scalar(sa.select(User.id).where(User.email == "crew@example.com"))
+            self.coordinator_user_id = db.session.scalar(sa.select(User.id).where(
+                User.email == "coordinator@example.com"))
             self.gaffer_id = db.session.scalar(sa.select(Person.id).where(Person.name == "Kate Lindqvist"))
             db.session.commit()
 

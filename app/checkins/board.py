@@ -58,7 +58,8 @@ def today_shoot_day(production: Production, now: datetime | None = None) -> Shoo
 
 
 def _sort_key(event: CheckIn):
-    return (as_utc(event.occurred_at), _KIND_ORDER[event.kind], event.eta or 0)
+    return (as_utc(event.occurred_at), _KIND_ORDER[event.kind], event.eta or 0, event.by_hand,
+            event.op_id or "")
 
 
 def person_status(events: list[CheckIn], call: int | None, now_minutes: int,

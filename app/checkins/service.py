@@ -12,6 +12,7 @@ from app.checkins.schemas import PAYLOADS, OperationSchema, field_value
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import ShootDay
+from app.timeutil import as_utc
 
 
 class Rejected(Exception):
@@ -35,9 +36,10 @@ class Busy(Exception):
 
 
 @dataclass
-class Clock:
-    """The three times of an operation and the device clock offset they imply."""
+class Tap:
+    """One operation's id and three times, and the device clock offset they imply."""
 
+    op_id: str
     tapped_at: datetime
     sent_at: datetime
     received_at: datetime
@@ -82,7 +84,7 @@ def apply_one(user_id: int, members: dict, raw, sent_at: datetime, received_at: 
     person = members.get(op["production_id"])
     if person is None:
         return _rejected(op_id, Rejected("not_member", "You are not on that production."))
-    clock = Clock(op["tapped_at"], op["sent_at"] or sent_at, received_at)
+    tap = Tap(op_id, op["tapped_at"], op["sent_at"] or sent_at, received_at)
     for _attempt in range(2):
         try:
             with db.session.begin_nested():
@@ -90,7 +92,7 @@ def apply_one(user_id: int, members: dict, raw, sent_at: datetime, received_at: 
                                           production_id=person.production_id, applied_at=received_at)
                 db.session.add(record)
                 db.session.flush()
-                record.result = HANDLERS[op["kind"]](person, _payload(op), clock)
+                record.result = HANDLERS[op["kind"]](person, _payload(op), tap)
             return {"id": op_id, "status": "applied", "result": record.result}
         except IntegrityError:
             earlier = db.session.scalar(sa.select(AppliedOperation).where(
@@ -137,38 +139,38 @@ def _subject(actor: Person, person_id: int | None) -> tuple[Person, bool]:
     return _in_production(Person, person_id, actor.production_id, "person"), True
 
 
-def _event(kind: str, actor: Person, payload: dict, clock: Clock, **extra) -> dict:
+def _event(kind: str, actor: Person, payload: dict, tap: Tap, **extra) -> dict:
     day = _in_production(ShootDay, payload["shoot_day_id"], actor.production_id, "shoot day")
     subject, by_hand = _subject(actor, payload.get("person_id"))
     event = CheckIn(production_id=actor.production_id, shoot_day_id=day.id, person_id=subject.id,
                     kind=kind, by_hand=by_hand, recorded_by_id=actor.id if by_hand else None,
-                    tapped_at=clock.tapped_at, sent_at=clock.sent_at, received_at=clock.received_at,
-                    clock_offset_ms=round(clock.offset.total_seconds() * 1000),
-                    occurred_at=clock.corrected, **extra)
+                    tapped_at=tap.tapped_at, sent_at=tap.sent_at, received_at=tap.received_at,
+                    clock_offset_ms=round(tap.offset.total_seconds() * 1000),
+                    occurred_at=tap.corrected, op_id=tap.op_id, **extra)
     db.session.add(event)
     db.session.flush()
     return {"event_id": event.id, "person_id": subject.id, "by_hand": by_hand,
-            "occurred_at": clock.corrected.isoformat()}
+            "occurred_at": tap.corrected.isoformat()}
 
 
-def check_in(actor: Person, payload: dict, clock: Clock) -> dict:
+def check_in(actor: Person, payload: dict, tap: Tap) -> dict:
     """Record an arrival, by the person or by hand by the production office."""
-    return _event(ARRIVAL, actor, payload, clock)
+    return _event(ARRIVAL, actor, payload, tap)
 
 
-def check_out(actor: Person, payload: dict, clock: Clock) -> dict:
+def check_out(actor: Person, payload: dict, tap: Tap) -> dict:
     """Record a wrap."""
-    return _event(WRAP, actor, payload, clock)
+    return _event(WRAP, actor, payload, tap)
 
 
-def running_late(actor: Person, payload: dict, clock: Clock) -> dict:
+def running_late(actor: Person, payload: dict, tap: Tap) -> dict:
     """Record that the person is running late, with their ETA."""
-    return _event(RUNNING_LATE, actor, {**payload, "person_id": None}, clock,
+    return _event(RUNNING_LATE, actor, {**payload, "person_id": None}, tap,
                   eta=payload["eta"], note=payload["note"])
 
 
-def confirm_revision(actor: Person, payload: dict, clock: Clock) -> dict:
-    """Confirm receipt of a published revision; the first confirmation's time stands."""
+def confirm_revision(actor: Person, payload: dict, tap: Tap) -> dict:
+    """Confirm receipt of a published revision; the earliest confirmation's time stands."""
     revision = _in_production(CallSheetRevision, payload["revision_id"], actor.production_id,
                               "call sheet revision")
     ack = db.session.scalar(sa.select(Acknowledgement).where(
@@ -177,13 +179,14 @@ def confirm_revision(actor: Person, payload: dict, clock: Clock) -> dict:
         ack = Acknowledgement(production_id=actor.production_id, revision_id=revision.id,
                               person_id=actor.id)
         db.session.add(ack)
-    ack.opened_at = ack.opened_at or clock.corrected
-    ack.confirmed_at = ack.confirmed_at or clock.corrected
+    # The earliest tap wins whatever order the phones' queues arrive in.
+    ack.opened_at = min(as_utc(ack.opened_at) or tap.corrected, tap.corrected)
+    ack.confirmed_at = min(as_utc(ack.confirmed_at) or tap.corrected, tap.corrected)
     db.session.flush()
     return {"revision_id": revision.id, "confirmed_at": ack.confirmed_at.isoformat()}
 
 
-def update_field(actor: Person, payload: dict, clock: Clock) -> dict:
+def update_field(actor: Person, payload: dict, tap: Tap) -> dict:
     """Set one field of a shoot day if nobody changed the day since the coordinator saw it."""
     if not actor.is_coordinator:
         raise Rejected("forbidden", "Only the production office can change this.")
