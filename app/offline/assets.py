@@ -13,6 +13,8 @@ STATIC_PRECACHE = (
     "icons/callboard.svg", "icons/icon-192.png", "icons/icon-512.png",
     "icons/maskable-192.png", "icons/maskable-512.png", "icons/apple-touch-icon.png",
 )
+# Modules that page modules import by plain relative URL (no content hash).
+IMPORTED_STATIC = ("js/outbox-page.js",)
 PAGE_PRECACHE = ("/offline", "/manifest.webmanifest")
 YEAR = 365 * 24 * 3600
 _hashes: dict[tuple[str, float], str] = {}
@@ -39,6 +41,7 @@ def precache_urls() -> list[str]:
     """Return every URL the service worker stores on install."""
     statics = [url_for("static", filename=name) for name in STATIC_PRECACHE
                if _static_path(name).exists()]
+    statics += [f"/static/{name}" for name in IMPORTED_STATIC]
     modules = [f"/sw/{name}" for name in sync_modules()]
     return statics + modules + list(PAGE_PRECACHE)
 
@@ -46,7 +49,7 @@ def precache_urls() -> list[str]:
 def version() -> str:
     """Return a hash of every precached file, the service worker and the offline page."""
     digest = hashlib.sha256()
-    files = [_static_path(name) for name in STATIC_PRECACHE]
+    files = [_static_path(name) for name in STATIC_PRECACHE + IMPORTED_STATIC]
     files += sorted(SYNC_DIR.glob("*.js"))
     files.append(Path(current_app.root_path).parent / "templates" / "offline.html")
     for path in files:
