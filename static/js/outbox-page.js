@@ -80,13 +80,17 @@ export async function render() {
   return actions;
 }
 
+const signedIn = () => document.querySelector('form[action$="/logout"]') !== null;
+
 export async function flushNow() {
+  const queued = (await outbox.list()).filter((a) => a.state === "pending").length;
+  if (!queued && !signedIn()) return { urls: [], error: null };  // nothing to send, nobody to ask for
   const outcome = await outbox.flush();
   await render();
   const waiting = (await outbox.list()).filter((a) => a.state === "pending").length;
-  notify("signed-out", outcome.signedOut
-    ? `You are signed out. Sign in again to send the ${waiting} action(s) kept on this phone.` : null,
-  outcome.signedOut ? [["Sign in", () => location.assign(`/login?next=${encodeURIComponent(location.pathname)}`)]] : []);
+  const stranded = outcome.signedOut && waiting > 0;
+  notify("signed-out", stranded ? `You are signed out. Sign in again to send the ${waiting} action(s) kept on this phone.` : null,
+    stranded ? [["Sign in", () => location.assign(`/login?next=${encodeURIComponent(location.pathname)}`)]] : []);
   if (outcome.error && !outcome.signedOut) retry.failed();
   else retry.succeeded();
   if (outcome.urls.length) navigator.serviceWorker?.controller?.postMessage({ type: "warm", urls: outcome.urls });

@@ -1,0 +1,154 @@
+"""Real Chromium: My day keeps working with the server stopped; offline actions sync exactly once."""
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+playwright_api = pytest.importorskip("playwright.sync_api")
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PUBLISHED = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=12)
+NO_BACKGROUND_SYNC = """
+delete window.SyncManager;
+Object.defineProperty(ServiceWorkerRegistration.prototype, "sync", {get: () => undefined});
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the offline test app; stop() and start() like pulling the plug."""
+
+    def __init__(self, database: Path, port: int):
+        self.port, self.process = port, None
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "e2e-secret",
+                    "FLASK_APP": "offline_server:create", "PYTHONPATH": f"{ROOT}:{ROOT / 'tests' / 'e2e'}",
+                    "CALLBOARD_BIND": f"127.0.0.1:{port}", "CALLBOARD_WORKERS": "2"}
+
+    def flask(self, *args):
+        subprocess.run([BIN / "flask", *args], cwd=ROOT, env=self.env, check=True, capture_output=True)
+
+    def start(self):
+        self.process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "offline_server:create()"],
+                                        cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    database = tmp_path / "callboard.sqlite3"
+    server = Server(database, free_port())
+    server.flask("db", "upgrade")
+    server.flask("seed-demo")
+    with sqlite3.connect(database) as db:
+        day_id = db.execute("SELECT id FROM shoot_days WHERE production_id = 1 ORDER BY date LIMIT 1").fetchone()[0]
+        today = datetime.now(ZoneInfo("Europe/London")).date()
+        db.execute("UPDATE shoot_days SET date = date(date, '+100 days') WHERE production_id = 1")
+        db.execute("UPDATE shoot_days SET date = ? WHERE id = ?", (today.isoformat(), day_id))
+        db.execute("INSERT INTO callsheet_revisions (production_id, shoot_day_id, number, colour, published_at,"
+                   " content, changes) VALUES (1, ?, 2, 'Blue', ?, '{}', '{}')", (day_id, PUBLISHED.isoformat(sep=" ")))
+    server.database = database
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def rows(server, sql):
+    with sqlite3.connect(server.database) as db:
+        return db.execute(sql).fetchall()
+
+
+def sign_in(context, server, email):
+    """Sign in through the context's cookie jar, then open the landing page."""
+    page = context.new_page()
+    page.goto(f"{server.url}/login")
+    token = page.get_attribute("input[name=csrf_token]", "value")
+    # The token goes in the header: the skeleton's LoginSchema refuses an unknown
+    # csrf_token form field (reported to the lead; app/auth is not this branch's).
+    response = context.request.post(f"{server.url}/login", headers={"X-CSRFToken": token},
+                                    form={"email": email, "password": "callboard-demo"}, max_redirects=0)
+    assert response.status == 302, response.text()
+    page.goto(f"{server.url}/")
+    return page
+
+
+@pytest.mark.parametrize("background_sync", [True, False], ids=["background-sync", "no-background-sync"])
+def test_my_day_works_with_the_server_stopped_and_offline_actions_sync_exactly_once(server, browser, background_sync):
+    expect = playwright_api.expect
+    phone = browser.new_context(service_workers="allow", viewport={"width": 390, "height": 844},
+                                timezone_id="Europe/London")
+    if not background_sync:
+        phone.add_init_script(NO_BACKGROUND_SYNC)
+    page = sign_in(phone, server, "crew@example.com")
+    assert page.url.endswith("/p/1/my-day")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("'SyncManager' in window") is background_sync
+
+    office = browser.new_context(viewport={"width": 1024, "height": 768})
+    board = sign_in(office, server, "coordinator@example.com")
+    board.goto(f"{server.url}/p/1/today")
+    crew_row = board.locator("li.board-row[data-person-id]", has_text="Chris Dunmore")
+    expect(crew_row).not_to_contain_text("Checked in")
+
+    server.stop()
+    page.reload()
+    published = PUBLISHED.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M")
+    banner = page.locator("[data-notice=offline]")
+    expect(banner).to_contain_text(f"Offline — revision Blue, published {published}, saved on this phone")
+    page.click("text=Check in")
+    page.click("text=Confirm revision Blue")
+    expect(page.locator("[data-checkin] > [data-outbox-status]")).to_have_text("Pending — will send when there is signal")
+    expect(page.locator("form[data-outbox-kind=confirm_revision] [data-outbox-status]")).to_contain_text("Pending")
+    expect(page.locator("[data-checkin-label]")).to_contain_text("Checked in")
+
+    server.start()
+    page.evaluate("dispatchEvent(new Event('online'))")  # the signal comes back
+    expect(page.locator("[data-checkin] > [data-outbox-status]")).to_have_text("Synced", timeout=15000)
+    expect(page.locator("form[data-outbox-kind=confirm_revision] [data-outbox-status]")).to_have_text("Synced")
+    assert rows(server, "SELECT count(*) FROM checkins WHERE kind = 'arrival'") == [(1,)]
+    assert rows(server, "SELECT count(*) FROM acknowledgements WHERE confirmed_at IS NOT NULL") == [(1,)]
+    expect(crew_row).to_contain_text("Checked in", timeout=12000)  # the board polls; no reload
+
+    page.reload()
+    page.evaluate("dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(500)
+    assert rows(server, "SELECT count(*) FROM checkins") == [(1,)]  # exactly once
+    phone.close()
+    office.close()
