@@ -302,3 +302,10 @@ def test_changes_leave_out_call_sheets_i_am_not_called_on(demo, cast, crew):
         db.session.commit()
     publish(demo, cast.day_id, 1, "White")
     assert post_sync(crew, []).get_json()["changes"] == []
+
+
+def test_a_body_over_the_size_limit_is_413(demo, cast, crew):
+    padding = "x" * (2 * 1024 * 1024)
+    response = post_sync(crew, [op(cast.production_id, "running_late",
+                                   {"shoot_day_id": cast.day_id, "eta": "07:00", "note": padding})])
+    assert response.status_code == 413 and response.get_json()["error"] == "too_large"

@@ -1,21 +1,16 @@
 """Real Chromium: My day keeps working with the server stopped; offline actions sync exactly once."""
-import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from sync_helpers import Server, free_port
+
 pytestmark = pytest.mark.e2e
 playwright_api = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PUBLISHED = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=12)
@@ -25,46 +20,11 @@ Object.defineProperty(ServiceWorkerRegistration.prototype, "sync", {get: () => u
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving the offline test app; stop() and start() like pulling the plug."""
-
-    def __init__(self, database: Path, port: int):
-        self.port, self.process = port, None
-        self.url = f"http://127.0.0.1:{port}"
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "e2e-secret",
-                    "FLASK_APP": "offline_server:create", "PYTHONPATH": f"{ROOT}:{ROOT / 'tests' / 'e2e'}",
-                    "CALLBOARD_BIND": f"127.0.0.1:{port}", "CALLBOARD_WORKERS": "2"}
-
-    def flask(self, *args):
-        subprocess.run([BIN / "flask", *args], cwd=ROOT, env=self.env, check=True, capture_output=True)
-
-    def start(self):
-        self.process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "offline_server:create()"],
-                                        cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self):
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-
 @pytest.fixture
 def server(tmp_path):
     database = tmp_path / "callboard.sqlite3"
-    server = Server(database, free_port())
+    server = Server(database, free_port(), "offline_server:create()",
+                    FLASK_APP="offline_server:create", PYTHONPATH=f"{ROOT}:{ROOT / 'tests' / 'e2e'}")
     server.flask("db", "upgrade")
     server.flask("seed-demo")
     with sqlite3.connect(database) as db:
