@@ -1,7 +1,9 @@
 // Page side of the outbox: queue tapped actions, show Pending / Synced / Failed, flush often.
 import { createRetryTimer } from "/sw/backoff.js";
+import { cacheNames } from "/sw/caches.js";
 import { CHANNEL, SYNC_TAG, createOutbox, resolveConflict } from "/sw/outbox.js";
 import { idbStore } from "/sw/store.js";
+import { warmPages } from "/sw/strategies.js";
 import { FORM_ONLY, actionMatches, checkinView, conflictText, payloadFromEntries, statusText } from "/sw/ui.js";
 
 const channel = "BroadcastChannel" in self ? new BroadcastChannel(CHANNEL) : null;
@@ -93,7 +95,10 @@ export async function flushNow() {
     stranded ? [["Sign in", () => location.assign(`/login?next=${encodeURIComponent(location.pathname)}`)]] : []);
   if (outcome.error && !outcome.signedOut) retry.failed();
   else retry.succeeded();
-  if (outcome.urls.length) navigator.serviceWorker?.controller?.postMessage({ type: "warm", urls: outcome.urls });
+  // Save My day and newer call sheets now, while there is signal (saved pages outlive deploys).
+  if (outcome.urls.length && "caches" in self) {
+    await warmPages(outcome.urls, { fetch: (...args) => fetch(...args), caches, names: cacheNames("") });
+  }
   return outcome;
 }
 

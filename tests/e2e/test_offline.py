@@ -110,5 +110,37 @@ def test_my_day_works_with_the_server_stopped_and_offline_actions_sync_exactly_o
     page.evaluate("dispatchEvent(new Event('online'))")
     page.wait_for_timeout(500)
     assert rows(server, "SELECT count(*) FROM checkins") == [(1,)]  # exactly once
+
+    with page.expect_navigation(url=lambda url: "/login" in url):
+        page.click("text=Sign out")
+    assert "callboard-pages-1" not in page.evaluate("caches.keys()")  # nothing of theirs stays behind
     phone.close()
     office.close()
+
+
+def test_the_outbox_survives_closing_the_browser_and_flushes_on_the_next_visit(server, tmp_path):
+    expect = playwright_api.expect
+    profile = tmp_path / "profile"
+    with playwright_api.sync_playwright() as p:
+        def open_phone():
+            return p.chromium.launch_persistent_context(
+                profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, service_workers="allow",
+                viewport={"width": 390, "height": 844}, timezone_id="Europe/London")
+
+        phone = open_phone()
+        page = sign_in(phone, server, "crew@example.com")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        server.stop()
+        page.reload()
+        page.click("text=Check in")
+        expect(page.locator("[data-checkin] > [data-outbox-status]")).to_contain_text("Pending")
+        phone.close()  # the browser is closed with the check-in still queued
+
+        server.start()
+        phone = open_phone()
+        page = phone.new_page()
+        page.goto(f"{server.url}/p/1/my-day")
+        expect(page.locator("[data-checkin] > [data-outbox-status]")).to_have_text("Synced", timeout=15000)
+        assert rows(server, "SELECT count(*) FROM checkins WHERE kind = 'arrival'") == [(1,)]
+        phone.close()
