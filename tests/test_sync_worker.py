@@ -19,7 +19,7 @@ def test_the_service_worker_is_served_at_the_root_scope_uncached_with_its_versio
     assert response.status_code == 200
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
-    assert response.mimetype == "text/javascript"
+    assert response.mimetype == "application/javascript"
     body = response.get_data(as_text=True)
     assert 'import { PRECACHE, VERSION } from "/sw/assets.js";' in body
     with app.test_request_context():

@@ -4,7 +4,8 @@ from flask import Blueprint, abort, jsonify, render_template, url_for
 from app.offline import assets
 
 bp = Blueprint("offline", __name__)
-NO_CACHE = {"Cache-Control": "no-cache", "Content-Type": "text/javascript; charset=utf-8"}
+# application/javascript is what Flask-Compress is configured to compress.
+NO_CACHE = {"Cache-Control": "no-cache", "Content-Type": "application/javascript; charset=utf-8"}
 
 
 @bp.get("/sw.js")
