@@ -1,0 +1,119 @@
+"""Shared helpers for the sync, today-board and offline tests: operations, demo ids, a real server."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.checkins.board import production_today
+from app.crew.models import Person
+from app.extensions import db
+from app.schedule.models import Production, ShootDay
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SYNC_HEADERS = {"X-Callboard-Sync": "1", "Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def op(production_id: int, kind: str, payload: dict, tapped_at: datetime | None = None,
+       op_id: str | None = None) -> dict:
+    """Return one queued operation as the phone sends it."""
+    return {"id": op_id or str(uuid.uuid4()), "production_id": production_id, "kind": kind,
+            "tapped_at": (tapped_at or now()).isoformat(), "payload": payload}
+
+
+def post_sync(client, ops, cursor=None, sent_at=None, headers=None):
+    """POST a batch to /api/sync the way the outbox does (no CSRF form token)."""
+    body = {"protocol": 1, "sent_at": (sent_at or now()).isoformat(), "cursor": cursor, "ops": ops}
+    sent = {k: v for k, v in {**SYNC_HEADERS, **(headers or {})}.items() if v is not None}
+    return client.post("/api/sync", json=body, headers=sent, csrf=False)
+
+
+class Cast:
+    """Ids from the demo: the feature film, today's shoot day, and some of its people."""
+
+    def __init__(self, app):
+        with app.app_context():
+            film = db.session.scalar(sa.select(Production).where(Production.title == "The Iron Men"))
+            short = db.session.scalar(sa.select(Production).where(Production.title != "The Iron Men"))
+            self.production_id, self.other_production_id = film.id, short.id
+            self.day_id = ensure_today(film).id
+            self.other_day_id = db.session.scalar(sa.select(ShootDay.id).where(
+                ShootDay.production_id == short.id))
+            self.crew_id = _person(film.id, "crew@example.com").id
+            self.coordinator_id = _person(film.id, "coordinator@example.com").id
+            self.crew_user_id = db.session.scalar(sa.select(User.id).where(User.email == "crew@example.com"))
+            self.coordinator_user_id = db.session.scalar(sa.select(User.id).where(
+                User.email == "coordinator@example.com"))
+            self.gaffer_id = db.session.scalar(sa.select(Person.id).where(Person.name == "Kate Lindqvist"))
+            db.session.commit()
+
+
+def _person(production_id: int, email: str) -> Person:
+    return db.session.scalar(sa.select(Person).join(User).where(
+        Person.production_id == production_id, User.email == email))
+
+
+def ensure_today(production: Production) -> ShootDay:
+    """Return the production's shoot day for today in its zone, moving day 1 there if needed."""
+    today = production_today(production)
+    day = db.session.scalar(sa.select(ShootDay).where(
+        ShootDay.production_id == production.id, ShootDay.date == today))
+    if day is None:
+        days = db.session.scalars(sa.select(ShootDay).where(
+            ShootDay.production_id == production.id).order_by(ShootDay.date)).all()
+        for offset, later in enumerate(days):
+            later.date = today + timedelta(days=offset + 100)
+        db.session.flush()
+        for offset, later in enumerate(days):
+            later.date = today + timedelta(days=offset)
+        db.session.flush()
+        day = days[0]
+    return day
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A real gunicorn on its own SQLite file; stop() is SIGKILL, like pulling the plug."""
+
+    def __init__(self, database: Path, port: int, app_spec: str = "app:create_app()", **env):
+        self.port, self.process, self.app_spec = port, None, app_spec
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "e2e-secret",
+                    "FLASK_APP": "app:create_app", "PYTHONPATH": str(ROOT),
+                    "CALLBOARD_BIND": f"127.0.0.1:{port}", "CALLBOARD_WORKERS": "2", **env}
+
+    def flask(self, *args):
+        subprocess.run([BIN / "flask", *args], cwd=ROOT, env=self.env, check=True, capture_output=True)
+
+    def start(self):
+        self.process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", self.app_spec],
+                                        cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
