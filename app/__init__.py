@@ -21,9 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
     web.init_app(app)
 
-    from app import auth, callsheets, crew, schedule, seed
+    from app import auth, callsheets, crew, push, schedule, seed
 
-    for package in (auth, crew, schedule, callsheets):
+    for package in (auth, crew, schedule, callsheets, push):
         package.init_app(app)
     seed.init_app(app)
     return app
