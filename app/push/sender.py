@@ -118,6 +118,9 @@ class PushSender:
             return Outcome(push.delivery_id, response.status_code,
                            f"{response.status_code} {response.reason or ''}".strip()[:300],
                            parse_retry_after(response.headers.get("Retry-After")))
+        except requests.TooManyRedirects:
+            return Outcome(push.delivery_id, None, "The push service redirected; redirects are "
+                           "not followed.", permanent=True)
         except requests.RequestException as failure:
             return Outcome(push.delivery_id, None, f"{type(failure).__name__}: {failure}"[:300])
         except Exception as failure:  # a bad key must not take the whole batch down

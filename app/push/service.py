@@ -52,9 +52,9 @@ class Reach:
 
 
 def _checked(message: Message, now: datetime) -> tuple[datetime, str]:
-    if not message.title.strip():
-        raise ValueError("A notification needs a title.")
-    if not message.url.startswith("/") or message.url.startswith("//"):
+    if not message.title.strip() or len(message.title) > 200:
+        raise ValueError("A notification needs a title of at most 200 characters.")
+    if len(message.url) > 500 or not message.url.startswith("/") or message.url.startswith("//"):
         raise ValueError("A notification links to a path on Callboard, like /p/1/my-day.")
     expires_at = as_utc(message.expires_at) or now + timedelta(
         hours=current_app.config["PUSH_DEFAULT_TTL_HOURS"])
@@ -64,7 +64,7 @@ def _checked(message: Message, now: datetime) -> tuple[datetime, str]:
         urgency = "high" if expires_at - now <= soon else "normal"
     if urgency not in URGENCIES:
         raise ValueError(f"Urgency must be one of {', '.join(URGENCIES)}.")
-    build_payload(0, message.title, "", message.url, message.collapse or "")  # raises PayloadTooLarge
+    build_payload(0, message.title, "", message.url, (message.collapse or "")[:64])  # may raise
     return expires_at, urgency
 
 
@@ -118,7 +118,7 @@ def _write(message: Message, now: datetime, person_id, user_id, devices) -> Noti
     expires_at, urgency = _checked(message, now)
     recipient = f"person:{person_id}" if person_id else f"user:{user_id}"
     notification = Notification(
-        person_id=person_id, user_id=user_id, source=message.source[:80], title=message.title[:200],
+        person_id=person_id, user_id=user_id, source=message.source[:80], title=message.title,
         body=message.body, url=message.url, tag=(message.collapse or "")[:64],
         topic=topic_for(recipient, message.collapse), urgency=urgency, created_at=now,
         expires_at=expires_at)
