@@ -118,6 +118,7 @@ class PushService:
         self.hanging = threading.Event()  # set while a request hangs
         self._release = threading.Event()
         self._lock = threading.Lock()
+        self.delivered_condition = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -220,6 +221,7 @@ class PushService:
         with self._lock:
             subscriber.requests.append(Received(plaintext, int(headers["TTL"]), headers.get("Urgency"),
                                                 topic, claims, answer.status))
+            self.delivered_condition.notify_all()
         return answer, subscriber
 
 
@@ -335,3 +337,14 @@ if pytest is not None:
         running = PushWorker(push_app, rng=lambda: 0.5)
         yield running
         running.close()
+
+
+def wait_for_deliveries(service: PushService, count: int, timeout: float = 20.0) -> bool:
+    """Block until the service has accepted `count` messages (or the timeout passes)."""
+    deadline = time.monotonic() + timeout
+    with service.delivered_condition:
+        while sum(len(s.delivered) for s in service.subscribers.values()) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not service.delivered_condition.wait(remaining):
+                return False
+    return True

@@ -132,3 +132,28 @@ def test_a_sigkilled_worker_process_loses_nothing(shared_database, push_service)
     for phone in phones:
         assert len({m["id"] for m in phone.messages}) == 1
         assert len({(r.topic, r.message["tag"]) for r in phone.delivered}) == 1
+
+
+def test_the_embedded_worker_runs_once_per_host_inside_the_web_server(push_app, push_service, tmp_path):
+    from app.push import embedded
+    from pushservice import wait_for_deliveries
+
+    push_app.config["PUSH_POLL_SECONDS"] = 0.05
+    phones = _fan_out(push_app, push_service, people=2, messages=1)
+    lock = str(tmp_path / "push-worker.lock")
+    stops = [embedded.start(push_app, lock) for _ in range(2)]  # two gunicorn workers
+    try:
+        assert wait_for_deliveries(push_service, 2)
+    finally:
+        for stop in stops:
+            stop.set()
+        for thread in [t for t in threading.enumerate() if t.name == "push-worker"]:
+            thread.join(10)
+    assert [len(p.delivered) for p in phones] == [1, 1]
+
+
+def test_the_embedded_worker_can_be_switched_off_for_standalone_workers(push_app, monkeypatch):
+    from app.push import embedded
+
+    monkeypatch.setenv("CALLBOARD_PUSH_WORKER", "off")
+    assert embedded.start(push_app) is None
