@@ -107,8 +107,8 @@ def test_removing_a_device_from_settings(push_app, push_service, client):
 
 def test_choosing_only_my_changes_per_production(push_app, client):
     me = _person_signed_in(push_app, client)
-    response = client.post("/account/notifications/preferences",
-                           data={"person_id": me, "revisions": "mine"}, headers=HX)
+    response = client.post("/account/notifications/preferences", headers=HX, data={
+        "person_id": me, "revisions": "mine", "csrf_token": client.csrf_token or ""})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Saved." in html
     assert re.search(r'value="mine"\s+checked', html)

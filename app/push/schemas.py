@@ -48,6 +48,9 @@ class EndpointSchema(Schema):
 
 
 class PreferenceSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the form also carries csrf_token
+
     person_id = fields.Integer(required=True)
     revisions = fields.String(required=True, validate=validate.OneOf(
         REVISION_CHOICES, error="Choose all revisions or only my changes."))
