@@ -13,6 +13,7 @@ from requests.adapters import HTTPAdapter
 from app.push.origins import origin_of
 
 VAPID_LIFETIME_SECONDS = 12 * 60 * 60  # push services refuse more than 24 h
+CONNECT_TIMEOUT_SECONDS = 3.05
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class PushSender:
     """Send Outgoing pushes with bounded concurrency and connection reuse."""
 
     def __init__(self, vapid: Vapid, subject: str, concurrency: int = 32,
-                 timeout: float = 10.0, connect_timeout: float = 3.05):
+                 timeout: float = 10.0, connect_timeout: float = CONNECT_TIMEOUT_SECONDS):
         self.vapid = vapid
         self.subject = subject
         self.timeout = (connect_timeout, timeout)

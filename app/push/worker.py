@@ -18,14 +18,16 @@ from app.extensions import db
 from app.push import keys
 from app.push.models import DEAD, FAILED, PENDING, SENT, PushDelivery, PushSubscription
 from app.push.origins import EndpointRefused, check_endpoint
+from app.push.pause import ServicePause
 from app.push.payload import MAX_PLAINTEXT, SHRUNK_PLAINTEXT, PayloadTooLarge, build_payload
-from app.push.sender import Outcome, Outgoing, PushSender
+from app.push.sender import CONNECT_TIMEOUT_SECONDS, Outcome, Outgoing, PushSender
 from app.push.subscriptions import allowed_origins
 from app.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 DELIVERED = (200, 201, 202)
 GONE = (404, 410)
+MAX_TTL = 28 * 24 * 3600  # push services keep a message four weeks at most
 
 
 @dataclass
@@ -45,35 +47,6 @@ class BatchReport:
         return self
 
 
-class ServicePause:
-    """A circuit breaker per push service: after repeated failures, stop sending to it a while."""
-
-    def __init__(self, threshold: int, seconds: float, max_seconds: float):
-        self.threshold, self.seconds, self.max_seconds = threshold, seconds, max_seconds
-        self.failures: dict[str, int] = {}
-        self.trips: dict[str, int] = {}
-        self.until: dict[str, datetime] = {}
-
-    def paused(self, now: datetime) -> set[str]:
-        """Return the push services not to send to now."""
-        return {service for service, until in self.until.items() if until > now}
-
-    def succeeded(self, service: str) -> None:
-        self.failures.pop(service, None)
-        self.trips.pop(service, None)
-        self.until.pop(service, None)
-
-    def failed(self, service: str, now: datetime) -> None:
-        self.failures[service] = self.failures.get(service, 0) + 1
-        if self.failures[service] >= self.threshold:
-            trips = self.trips.get(service, 0)
-            pause = min(self.max_seconds, self.seconds * 2 ** trips)
-            self.until[service] = now + timedelta(seconds=pause)
-            self.trips[service] = trips + 1
-            self.failures[service] = 0
-            log.warning("Pausing pushes to %s for %.0f s after repeated failures", service, pause)
-
-
 class PushWorker:
     """Claim due deliveries in small batches and send them with bounded concurrency."""
 
@@ -82,14 +55,18 @@ class PushWorker:
         config = app.config
         self.app, self.clock, self.rng = app, clock, rng
         self.batch_size = batch_size or config["PUSH_BATCH_SIZE"]
-        self.lease = timedelta(seconds=config["PUSH_LEASE_SECONDS"])
+        concurrency = concurrency or config["PUSH_CONCURRENCY"]
+        # The lease must outlast the slowest batch: every round of sends timing out.
+        rounds = -(-self.batch_size // concurrency)
+        slowest = rounds * (config["PUSH_TIMEOUT_SECONDS"] + CONNECT_TIMEOUT_SECONDS) + 30
+        self.lease = timedelta(seconds=max(config["PUSH_LEASE_SECONDS"], slowest))
         self.retry_base, self.retry_max = config["PUSH_RETRY_BASE_SECONDS"], config["PUSH_RETRY_MAX_SECONDS"]
         self.pause = ServicePause(config["PUSH_PAUSE_AFTER_FAILURES"], config["PUSH_PAUSE_SECONDS"],
                                   config["PUSH_PAUSE_MAX_SECONDS"])
         with app.app_context():
             vapid = keys.vapid_key()
-        self.sender = PushSender(vapid, config["VAPID_SUBJECT"],
-                                 concurrency or config["PUSH_CONCURRENCY"], config["PUSH_TIMEOUT_SECONDS"])
+        self.sender = PushSender(vapid, config["VAPID_SUBJECT"], concurrency,
+                                 config["PUSH_TIMEOUT_SECONDS"], CONNECT_TIMEOUT_SECONDS)
 
     def run_once(self, now: datetime | None = None) -> BatchReport:
         """Claim one batch, send it, record the outcomes."""
@@ -173,7 +150,7 @@ class PushWorker:
             self._finish(row, FAILED, problem, report)
             return None
         return Outgoing(row.id, subscription.endpoint, subscription.p256dh, subscription.auth, payload,
-                        int((as_utc(row.expires_at) - now).total_seconds()), notification.urgency,
+                        min(MAX_TTL, int((as_utc(row.expires_at) - now).total_seconds())), notification.urgency,
                         notification.topic)
 
     def _record(self, token: str, outcomes: list[Outcome], now: datetime, report: BatchReport) -> None:
