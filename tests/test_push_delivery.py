@@ -339,3 +339,19 @@ def test_the_delivery_report_says_pushed_no_device_or_failed_and_why(push_app, p
         report = service.delivery_report("revision:7")
     assert report[ids[0]].status == "pushed"
     assert report[ids[1]].status == "failed" and "refused the message (400" in report[ids[1]].detail
+
+
+def test_pruning_removes_only_old_finished_deliveries(push_app, push_service, worker):
+    ids, _ = _setup(push_app, push_service, "Chris Dunmore")
+    now = utcnow()
+    with push_app.app_context():
+        service.enqueue(ids, Message(title="Old news"), now=now - timedelta(days=40))
+        service.enqueue(ids, Message(title="Waiting"), now=now - timedelta(days=40))
+        db.session.commit()
+    worker.batch_size = 1
+    worker.run_once(now=now - timedelta(days=40))  # one sent, one still pending
+    result = push_app.test_cli_runner().invoke(args=["push", "prune", "--days", "30"])
+    assert "Removed 1 finished deliveries" in result.output
+    with push_app.app_context():
+        assert [d.state for d in _deliveries()] == [PENDING]
+        assert db.session.query(Notification).count() == 2  # the feed stays

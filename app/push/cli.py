@@ -53,6 +53,19 @@ def rotate_keys_command():
                "each device subscribes again by itself the next time Callboard is opened on it.")
 
 
+@push_cli.command("prune")
+@click.option("--days", type=int, default=30, show_default=True, help="Keep finished rows this long.")
+def prune_command(days):
+    """Delete delivered, failed and dead outbox rows older than --days (the feed stays)."""
+    from datetime import timedelta
+
+    from app.push.service import prune
+
+    removed = prune(timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Removed {removed} finished deliveries older than {days} days.")
+
+
 @push_cli.command("public-key")
 def public_key_command():
     """Print the application-server key (base64url)."""

@@ -193,5 +193,13 @@ def delivery_report(source: str) -> dict[int, Reach]:
     return report
 
 
+def prune(older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete finished outbox rows older than `older_than`; return how many went."""
+    cutoff = (now or utcnow()) - older_than
+    result = db.session.execute(sa.delete(PushDelivery).where(
+        PushDelivery.state != PENDING, PushDelivery.created_at < cutoff))
+    return result.rowcount
+
+
 __all__ = ["Message", "Reach", "UnknownRecipient", "PayloadTooLarge", "enqueue", "enqueue_each",
-           "enqueue_for_user", "feed", "unread_count", "mark_read", "owns", "delivery_report"]
+           "enqueue_for_user", "feed", "unread_count", "mark_read", "owns", "delivery_report", "prune"]
