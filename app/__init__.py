@@ -26,4 +26,6 @@ def create_app(config: dict | None = None) -> Flask:
     for package in (auth, crew, schedule, callsheets):
         package.init_app(app)
     seed.init_app(app)
+    from app import documents
+    documents.init_app(app)
     return app
