@@ -115,14 +115,16 @@ class DocumentSchema(Schema):
 
 
 class UploadSchema(DocumentSchema):
-    file = UploadedFile(required=True, error_messages={"required": "Choose a file to upload."})
+    file = UploadedFile(required=True, error_messages={"required": "Choose a file to upload.",
+                                                       "null": "Choose a file to upload."})
 
 
 class VersionSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    file = UploadedFile(required=True, error_messages={"required": "Choose a file to upload."})
+    file = UploadedFile(required=True, error_messages={"required": "Choose a file to upload.",
+                                                       "null": "Choose a file to upload."})
 
 
 class FilterSchema(Schema):

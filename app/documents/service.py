@@ -40,7 +40,8 @@ def _documents(viewer: Person):
     return (sa.select(Document)
             .where(Document.production_id == viewer.production_id, _visible_to(viewer))
             .options(selectinload(Document.versions), selectinload(Document.tags),
-                     selectinload(Document.departments)))
+                     selectinload(Document.departments), selectinload(Document.shoot_day),
+                     selectinload(Document.location)))
 
 
 def may_see(viewer: Person, document: Document) -> bool:
