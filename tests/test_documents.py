@@ -11,18 +11,18 @@ from werkzeug.test import encode_multipart
 
 from app.auth.models import User
 from app.auth.service import hash_password
-from app.crew.models import COORDINATOR, Department, Person
+from app.crew.models import COORDINATOR, Person
 from app.documents import service
 from app.documents.models import Document, DocumentVersion
 from app.extensions import db
-from app.schedule.models import Location, Production, Scene, ShootDay
+from app.schedule.models import Location, Production, ShootDay
 from test_documents_files import DOCX, PDF, PNG
 
 PASSWORD = "callboard-demo"
 CAMERA_CREW, ART_CREW, FERRY_OFFICE = "crew@example.com", "art@example.com", "ferry@example.com"
 
 
-class Production_:
+class Seeded:
     """Ids of one seeded production, looked up by title."""
 
     def __init__(self, title):
@@ -46,11 +46,11 @@ def office(demo, store):
     with demo.app_context():
         art = db.session.scalar(sa.select(Person).where(Person.name == "Hugo Petit"))
         art.user = User(email=ART_CREW, name="Hugo Petit", password_hash=hash_password(PASSWORD))
-        ferry = Production_("Night Ferry (short)")
+        ferry = Seeded("Night Ferry (short)")
         db.session.add(Person(production_id=ferry.id, role=COORDINATOR, name="Ffion Jones", email=FERRY_OFFICE,
                               user=User(email=FERRY_OFFICE, name="Ffion Jones", password_hash=hash_password(PASSWORD))))
         db.session.commit()
-        return {"iron": Production_("The Iron Men"), "ferry": ferry}
+        return {"iron": Seeded("The Iron Men"), "ferry": ferry}
 
 
 @pytest.fixture
@@ -299,6 +299,17 @@ def test_programs_scripts_and_empty_files_are_refused_and_nothing_is_kept(client
     assert document_count(client.application) == 0 and stored_files(store) == []
 
 
+def test_a_plain_form_upload_carries_its_csrf_token_as_a_field(client, auth, iron):
+    auth.login()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page(client, f"/p/{iron.id}/documents/new")).group(1)
+    values = MultiDict({"csrf_token": token, "kind": "map", "title": "Parking map"})
+    values.add("file", FileStorage(io.BytesIO(PNG), filename="map.png"))
+    boundary, body = encode_multipart(values)
+    response = client.post(f"/p/{iron.id}/documents/new", data=body, csrf=False,
+                           content_type=f'multipart/form-data; boundary="{boundary}"')
+    assert response.status_code == 303
+
+
 def test_an_upload_without_a_file_asks_for_one(client, auth, iron):
     auth.login()
     response = client.post(f"/p/{iron.id}/documents/new", data={"kind": "permit", "title": "Permit"},
@@ -511,9 +522,8 @@ def test_needed_on_location_covers_the_days_their_locations_and_production_wide_
     uploaded(client, iron.id, title="Warehouse agreement", kind="location_agreement", location_id=str(warehouse),
              content=PDF + b"agreement")
     with app.app_context():
-        with db.session.no_autoflush:
-            day_one = db.session.get(ShootDay, iron.days[0])
-            assert day_one.location_id == warehouse and all(s.location_id == warehouse for s in day_one.scenes)
+        day_one = db.session.get(ShootDay, iron.days[0])
+        assert day_one.location_id == warehouse and all(s.location_id == warehouse for s in day_one.scenes)
         camera = _person(CAMERA_CREW, iron.id)
         assert {d.title for d in service.needed_on_location(camera, [iron.days[0]])} == {
             "Dock permit", "Hospital route"}

@@ -88,8 +88,9 @@ class DocumentSchema(Schema):
 
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Choose a type from the list."),
                          error_messages={"required": "Choose the type of document."})
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200, error="Give the document a title (up to 200 characters)."),
-                          error_messages={"required": "Give the document a title."})
+    title = fields.String(required=True, error_messages={"required": "Give the document a title."},
+                          validate=validate.Length(min=1, max=200,
+                                                   error="Give the document a title (up to 200 characters)."))
     tags = Tags(load_default=list)
     shoot_day_id = fields.Integer(allow_none=True, load_default=None, strict=False)
     location_id = fields.Integer(allow_none=True, load_default=None, strict=False)
