@@ -170,6 +170,17 @@ def test_a_coordinator_can_change_who_sees_a_document(client, auth, iron, shared
     assert client.get(f"/p/{iron.id}/documents/{shared['office']}").status_code == 404
 
 
+def test_editing_tags_keeps_the_ones_still_wanted_and_drops_the_rest(client, auth, iron):
+    auth.login()
+    doc_id = uploaded(client, iron.id, tags="dock, night")
+    response = client.post(f"/p/{iron.id}/documents/{doc_id}/edit", data={
+        "kind": "permit", "title": "Dock filming permit", "tags": "Night, parking", "visibility": "everyone"})
+    assert response.status_code == 303
+    assert page(client, f"/p/{iron.id}/documents/{doc_id}/edit").count('value="night, parking"') == 1
+    assert listed(client, f"/p/{iron.id}/documents/?tag=parking") == {"Dock filming permit"}
+    assert listed(client, f"/p/{iron.id}/documents/?tag=dock") == set()
+
+
 def test_chosen_departments_needs_at_least_one_department(client, auth, iron, store):
     auth.login()
     response = upload(client, iron.id, visibility="departments")

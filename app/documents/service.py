@@ -44,19 +44,6 @@ def _documents(viewer: Person):
                      selectinload(Document.location)))
 
 
-def may_see(viewer: Person, document: Document) -> bool:
-    """Return True when viewer may see document, by the same rule as the queries."""
-    if document.production_id != viewer.production_id:
-        return False
-    if viewer.is_coordinator:
-        return True
-    if document.is_archived:
-        return False
-    if document.visibility == EVERYONE:
-        return True
-    return document.visibility == DEPARTMENTS and viewer.department_id in {d.id for d in document.departments}
-
-
 def visible_document(viewer: Person, document_id: int) -> Document | None:
     """Return the document if it is of viewer's production and viewer may see it."""
     return db.session.scalar(_documents(viewer).where(Document.id == document_id))
