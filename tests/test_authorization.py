@@ -15,6 +15,7 @@ Adding a route (this test fails until you do):
   3. If it only accepts a JSON body (sync, push subscriptions), give it one in
      REQUEST_BODIES so that an allowed actor gets past parsing, e.g. `{"json": {"ops": []}}`.
 """
+import hashlib
 from collections import namedtuple
 from datetime import date
 from urllib.parse import urlsplit
@@ -59,6 +60,8 @@ OWN_SESSION = profile(SIGN_IN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 MEMBERS = profile(SIGN_IN, OK, OK, NOT_FOUND, NOT_FOUND)
 # Only the production office of A (editing, drafts, invites, private contacts).
 COORDINATORS = profile(SIGN_IN, FORBIDDEN, OK, NOT_FOUND, NOT_FOUND)
+# Something of crew A's account (a push device, a feed entry): only its owner may touch it.
+OWN_THING = profile(SIGN_IN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 # Signing out: everyone ends up on the sign-in page.
 SIGN_OUT = profile(SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN)
 
@@ -76,11 +79,55 @@ EXPECTED = {
     "auth.invite_person": COORDINATORS,
     "auth.end_person_sessions": COORDINATORS,
     "schedule.office": COORDINATORS,
+    "schedule.new_production": SIGNED_IN,
+    **{f"schedule.{name}": COORDINATORS for name in (
+        "add_day", "add_department", "add_location", "add_scene", "day", "delete_scene",
+        "departments", "locations", "move_department", "move_scene", "save_call", "save_day",
+        "save_department_call", "save_settings", "scenes", "settings", "update_department",
+        "update_location", "update_scene")},
+    **{f"crew.{name}": COORDINATORS for name in (
+        "add_person", "confirm_import", "crew", "import_crew", "preview_import", "remove_person",
+        "update_person")},
     "callsheets.my_day": MEMBERS,
+    "callsheets.revision": MEMBERS,
+    "callsheets.confirm": MEMBERS,
+    **{f"callsheets.{name}": COORDINATORS for name in (
+        "board", "latest_board", "preview", "publish")},
+    "callsheets.history": MEMBERS,  # published revisions only
+    "checkins.act": MEMBERS,
+    "checkins.today": COORDINATORS,
+    "checkins.check_in_by_hand": COORDINATORS,
+    "sync.sync": SIGNED_IN,  # ops for a production the account is not in are rejected one by one
+    "documents.index": MEMBERS,
+    "documents.detail": MEMBERS,  # the document of A is visible to everyone on A
+    "documents.download": MEMBERS,
+    "documents.new": COORDINATORS,
+    "documents.edit": COORDINATORS,
+    "documents.add_version": COORDINATORS,
+    "documents.archive": COORDINATORS,
+    "documents.restore": COORDINATORS,
+    **{f"offline.{name}": PUBLIC for name in (
+        "manifest", "offline_page", "service_worker", "service_worker_assets",
+        "service_worker_module")},
+    "push.public_key": SIGNED_IN,
+    "push.feed": SIGNED_IN,
+    "push.settings": SIGNED_IN,
+    "push.subscribe": SIGNED_IN,
+    "push.unsubscribe_endpoint": SIGNED_IN,
+    "push.set_preference": SIGNED_IN,
+    "push.mark_all_read": SIGNED_IN,
+    "push.mark_read": OWN_THING,
+    "push.remove_device": OWN_THING,
+    "push.send_test": OWN_THING,
 }
 
 # Request arguments for routes that need more than an empty form to reach their logic.
-REQUEST_BODIES = {}
+REQUEST_BODIES = {
+    "sync.sync": {"json": {"sent_at": "2030-05-06T06:00:00Z", "ops": []},
+                  "headers": {"X-Callboard-Sync": "1"}},
+    "push.subscribe": {"json": {}},
+    "push.unsubscribe_endpoint": {"json": {}},
+}
 
 World = namedtuple("World", "values tokens")
 
@@ -121,6 +168,10 @@ def build_world() -> World:
         "filename": "css/callboard.css",
     }
     values.update(_revision_values(a))
+    values.update(_account_things(users["crew_a"]))
+    values.update(_document_values(a, day))
+    values["kind"] = "check_in"
+    values["name"] = "outbox"
     db.session.commit()
     return World(values, tokens)
 
@@ -129,9 +180,47 @@ def _revision_values(production) -> dict:
     # Call sheet routes aim at a published revision of A; the callsheets seed may publish one.
     from app.callsheets.models import CallSheetRevision
 
+    from app.callsheets.service import publish
+
     revision = db.session.scalar(sa.select(CallSheetRevision).where(
         CallSheetRevision.production_id == production.id).order_by(CallSheetRevision.id))
-    return {"rev_id": revision.id, "revision_id": revision.id} if revision else {}
+    if revision is None:
+        coordinator = db.session.scalar(sa.select(Person).where(
+            Person.production_id == production.id, Person.role == "coordinator"))
+        revision = publish(production.shoot_days[0], coordinator)
+        db.session.flush()
+    return {"rev_id": revision.id, "revision_id": revision.id}
+
+
+def _account_things(user) -> dict:
+    # A push device and a feed entry belonging to crew A's account.
+    from app.push.models import PushSubscription
+    from app.push.service import Message, enqueue_for_user
+
+    device = PushSubscription(user_id=user.id, endpoint="https://fcm.googleapis.com/fcm/send/crew-a",
+                              p256dh="B" * 87, auth="A" * 22, vapid_key_id="test")
+    db.session.add(device)
+    db.session.flush()
+    notification = enqueue_for_user(user.id, Message(title="Call moved"))
+    db.session.flush()
+    return {"subscription_id": device.id, "notification_id": notification.id}
+
+
+def _document_values(production, day) -> dict:
+    # A parking map of A that everyone on A may read.
+    from app.documents.models import EVERYONE, Document, DocumentVersion
+    from app.documents.storage import document_store
+
+    data = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    key = document_store().put(data)
+    document = Document(production_id=production.id, kind="map", title="Parking map",
+                        visibility=EVERYONE, shoot_day_id=day.id)
+    document.versions.append(DocumentVersion(number=1, filename="parking.pdf", size=len(data),
+                                             content_type="application/pdf", storage_key=key,
+                                             sha256=hashlib.sha256(data).hexdigest()))
+    db.session.add(document)
+    db.session.flush()
+    return {"document_id": document.id, "number": 1}
 
 
 def url_values(rule, world: World) -> dict:
@@ -201,6 +290,8 @@ def call(app, world: World, actor: str, method: str, url: str, endpoint: str):
             session["sid"] = world.tokens[actor]
     headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
     body = {} if method == "GET" else REQUEST_BODIES.get(endpoint, {"data": {}})
+    body = dict(body)
+    headers.update(body.pop("headers", {}))
     response = client.open(url, method=method, headers=headers, buffered=True, **body)
     response.close()  # static files are streamed from an open file
     return response
@@ -218,8 +309,8 @@ def test_route_answers_each_actor_as_its_row_says(app, endpoint, method, rule_te
             if world is None or method != "GET":  # a state change gets a fresh world
                 reset_database()
                 world = build_world()
-            with app.test_request_context():
-                url = app.url_for(endpoint, **url_values(rule, world))
+            # Build from this very rule: one endpoint may have a rule per method.
+            url = app.url_map.bind("localhost").build(endpoint, url_values(rule, world), method=method)
             before = snapshot()
         response = call(app, world, actor, method, url, endpoint)
         got = outcome(response)

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.models import DeviceSession
+from app.callsheets.service import newest_number
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.checkins.models import AppliedOperation, CheckIn
 from app.extensions import db
@@ -38,6 +39,7 @@ def events(app, **filters):
 def publish(app, day_id: int, number: int, colour: str, published_at=None) -> int:
     with app.app_context():
         day = db.session.get(ShootDay, day_id)
+        number = max(number, newest_number(day.id) + 1)  # the demo seed publishes day 1
         revision = CallSheetRevision(production_id=day.production_id, shoot_day_id=day.id, number=number,
                                      colour=colour, content={}, published_at=published_at or now())
         db.session.add(revision)
@@ -282,7 +284,7 @@ def test_a_batch_without_send_time_is_422_and_not_json_is_400(demo, cast, crew):
 
 
 def test_changes_list_newer_revisions_of_my_call_sheets_since_the_cursor(demo, cast, crew):
-    tomorrow = cast.day_id  # today's sheet, then a newer revision of it
+    tomorrow = cast.day_id  # today's sheet (the seed published revision 1), then newer ones
     publish(demo, tomorrow, 1, "White", now() - timedelta(hours=3))
     first = post_sync(crew, []).get_json()
     assert [(c["colour"], c["shoot_day_id"]) for c in first["changes"]] == [("White", cast.day_id)]
@@ -292,7 +294,7 @@ def test_changes_list_newer_revisions_of_my_call_sheets_since_the_cursor(demo, c
     assert quiet["changes"] == [] and quiet["prefetch"] == []
     publish(demo, tomorrow, 2, "Blue")
     newer = post_sync(crew, [], cursor=quiet["cursor"]).get_json()
-    assert [(c["colour"], c["number"]) for c in newer["changes"]] == [("Blue", 2)]
+    assert [(c["colour"], c["number"]) for c in newer["changes"]] == [("Blue", 3)]
 
 
 def test_changes_leave_out_call_sheets_i_am_not_called_on(demo, cast, crew):

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
+from app.callsheets.service import newest_number
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.checkins import service
 from app.checkins.board import board
@@ -84,7 +85,7 @@ def scene(demo):
     cast = Cast(demo)
     with demo.app_context():
         revision = CallSheetRevision(production_id=cast.production_id, shoot_day_id=cast.day_id,
-                                     number=1, colour="White", content={})
+                                     number=newest_number(cast.day_id) + 1, colour="Blue", content={})
         db.session.add(revision)
         db.session.commit()
         cast.revision_id = revision.id

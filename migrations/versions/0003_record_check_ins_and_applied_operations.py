@@ -1,7 +1,7 @@
 """record check-ins and applied sync operations
 
-Revision ID: sync_0001
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-25 20:54:43.227059
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'sync_0001'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """create documents, versions, tags and department visibility
 
-Revision ID: docs_0001
-Revises: 0001
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-25 20:54:24.362460
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'docs_0001'
-down_revision = '0001'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

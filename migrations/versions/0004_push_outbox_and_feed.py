@@ -1,7 +1,7 @@
 """Push: device subscriptions, notification preferences, the notifications feed and the delivery outbox
 
-Revision ID: push_0001
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 20:56:45.345637
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'push_0001'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
