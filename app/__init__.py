@@ -11,6 +11,7 @@ from app.extensions import compress, csrf, db, htmx, migrate
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; tests pass a config dict to override defaults."""
     app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("CALLBOARD_INSTANCE_PATH") or None,
                 template_folder="../templates", static_folder="../static")
     load_config(app, config)
 

@@ -33,7 +33,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         CSV_IMPORT_MAX_BYTES=1024 * 1024,
-        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript",
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript",
                             "application/json", "text/calendar", "image/svg+xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=500,

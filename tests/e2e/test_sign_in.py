@@ -47,7 +47,8 @@ def test_crew_member_lands_on_my_day(device, request, login, screenshot):
     page = login(context.new_page(), "crew@example.com")
 
     expect(page).to_have_url(re.compile(r"/p/\d+/my-day$"))
-    expect(page.get_by_role("heading", name="My day")).to_be_visible()
+    expect(page.get_by_role("heading", name="My day")).to_be_attached()
+    expect(page.locator(".mycall .call")).to_have_text(re.compile(r"^\d\d:\d\d"))
     look_at(page, screenshot, f"my-day-{device}")
     assert_page_is_clean(context)
 
