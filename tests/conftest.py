@@ -41,13 +41,18 @@ _fresh_schema = {"done": False}
 
 
 def _reset(connection) -> None:
-    """Empty every table; on PostgreSQL start the run from a fresh schema (it outlives runs)."""
-    if connection.dialect.name == "postgresql" and not _fresh_schema["done"]:
+    """Give the test every table, empty; PostgreSQL starts each run from a fresh schema.
+
+    A PostgreSQL database outlives runs (and tests that drop tables), so the first test of a
+    run replaces the schema, and every test creates what is missing before emptying it.
+    """
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql and not _fresh_schema["done"]:
         connection.execute(sa.text("DROP SCHEMA public CASCADE"))
         connection.execute(sa.text("CREATE SCHEMA public"))
-        db.metadata.create_all(connection)
         _fresh_schema["done"] = True
-    elif connection.dialect.name == "postgresql":
+    db.metadata.create_all(connection)
+    if postgresql:
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
@@ -66,7 +71,6 @@ def app(tmp_path):
     with app.app_context():
         with db.engine.begin() as connection:
             _reset(connection)
-            db.metadata.create_all(connection)
     yield app
     with app.app_context():
         db.session.remove()
