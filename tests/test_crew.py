@@ -29,7 +29,7 @@ def test_crew_list_shows_everyone_by_department(office, iron_men):
     assert page.index(">Production <") < page.index(">Camera <") < page.index(">Cast <")
     assert "Marta Kowalska" in page and "Director of Photography" in page
     assert "#1</span> Eleanor Vance" in page
-    assert 'class="office-nav"' in page
+    assert 'class="production-nav"' in page
 
 
 def test_crew_list_fragment_is_the_people_block_alone(office, iron_men):

@@ -124,7 +124,7 @@ def test_a_shoot_day_date_or_number_already_taken_is_a_field_error(office, demo,
 
 def test_day_editor_page_has_every_section_and_the_call_sheet_slot(office, iron_men):
     page = office.get(f"/p/{iron_men.production}/days/{iron_men.day}").get_data(as_text=True)
-    for section in ('id="day-fields"', 'id="scenes"', 'id="department-calls"', 'id="calls"', 'class="office-nav"'):
+    for section in ('id="day-fields"', 'id="scenes"', 'id="department-calls"', 'id="calls"', 'class="production-nav"'):
         assert section in page
     assert "Day 1 of 5" in page and 'name="general_call" value="07:00"' in page
 

@@ -21,5 +21,15 @@ function wireThemeToggle() {
   }
 }
 
+function showCurrentSection() {
+  const current = document.querySelector(".production-nav [aria-current]");
+  const nav = current && current.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) {
+    const link = current.getBoundingClientRect();
+    nav.scrollLeft += link.left - nav.getBoundingClientRect().left - (nav.clientWidth - link.width) / 2;
+  }
+}
+
 applyTheme(localStorage.getItem(THEME_KEY));
 wireThemeToggle();
+showCurrentSection();

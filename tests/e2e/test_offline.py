@@ -1,5 +1,6 @@
 """Real Chromium: My day keeps working with the server stopped; offline actions sync exactly once."""
 import sqlite3
+from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,11 +42,11 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(playwright):
+    """A Chromium of this module's own, from the session's Playwright (one sync driver per process)."""
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def rows(server, sql):
@@ -118,10 +119,10 @@ def test_my_day_works_with_the_server_stopped_and_offline_actions_sync_exactly_o
     office.close()
 
 
-def test_the_outbox_survives_closing_the_browser_and_flushes_on_the_next_visit(server, tmp_path):
+def test_the_outbox_survives_closing_the_browser_and_flushes_on_the_next_visit(server, tmp_path, playwright):
     expect = playwright_api.expect
     profile = tmp_path / "profile"
-    with playwright_api.sync_playwright() as p:
+    with nullcontext(playwright) as p:
         def open_phone():
             return p.chromium.launch_persistent_context(
                 profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, service_workers="allow",
