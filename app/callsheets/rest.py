@@ -18,7 +18,8 @@ def check_rest(day: ShootDay, acknowledged: bool) -> list[Shortfall]:
     """Return the rest shortfalls around a day; raise RestNotAcknowledged when they are not acknowledged."""
     shortfalls = rest_shortfalls(day)
     if shortfalls and not acknowledged:
-        who = ", ".join(short.name for short in shortfalls)
+        names = sorted({short.name for short in shortfalls})
+        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} people ({', '.join(names[:3])} and others)"
         raise RestNotAcknowledged(
             f"Rest falls short for {who}. Move their calls to the earliest call shown, or tick "
             "“Publish anyway” to acknowledge the forced calls. Nothing was published.")
