@@ -94,6 +94,8 @@ EXPECTED = {
     **{f"callsheets.{name}": COORDINATORS for name in (
         "board", "latest_board", "preview", "publish")},
     "callsheets.history": MEMBERS,  # published revisions only
+    "callsheets.my_call_history": MEMBERS,  # one's own call changes only
+    "callsheets.person_call_history": COORDINATORS,
     "checkins.act": MEMBERS,
     "checkins.today": COORDINATORS,
     "checkins.check_in_by_hand": COORDINATORS,

@@ -277,6 +277,8 @@ ROUTES = {  # endpoint: (method, anonymous, crew, coordinator, member of another
     "callsheets.board": ("GET", 302, 403, 200, 404),
     "callsheets.my_day": ("GET", 302, 200, 200, 404),
     "callsheets.confirm": ("POST", 302, 303, 303, 404),
+    "callsheets.my_call_history": ("GET", 302, 200, 200, 404),
+    "callsheets.person_call_history": ("GET", 302, 403, 200, 404),
 }
 
 
@@ -292,8 +294,8 @@ def test_every_call_sheet_route_answers_each_kind_of_visitor_as_it_should(film, 
     [revision] = film.revisions()
     with film.app.test_request_context():
         from flask import url_for
-        urls = {endpoint: url_for(endpoint, production_id=film.id, day_id=film.day_ids[0], revision_id=revision.id)
-                for endpoint in ROUTES}
+        urls = {endpoint: url_for(endpoint, production_id=film.id, day_id=film.day_ids[0], revision_id=revision.id,
+                                  person_id=film.priya_id) for endpoint in ROUTES}
     for column, email in enumerate((None, CREW, COORDINATOR, "rhys@example.com"), start=1):
         if email:
             auth.login(email)

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.schedule.models import Production, ShootDay
 
 COORDINATOR_LINKS = ["Days", "Crew", "Departments", "Locations", "Documents", "Today", "Settings"]
-CREW_LINKS = ["My day", "Documents", "Notifications"]
+CREW_LINKS = ["My day", "My calls", "Documents", "Notifications"]
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, in_production, login_required, membership
-from app.callsheets import acknowledgements, service
+from app.callsheets import acknowledgements, rest, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
-from app.callsheets.schemas import BoardFilterSchema
+from app.callsheets.schemas import BoardFilterSchema, PublishSchema
 from app.callsheets.viewing import for_viewer
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
@@ -33,6 +33,7 @@ def _preview(me, day, status=200, error=None):
     colour = service.revision_colour(db.session.get(Production, day.production_id).revision_colours, number)
     return render("callsheets/preview.html", status=status, me=me, day=day, sheet=for_viewer(content, me),
                   changes=rows, latest=latest, error=error, next_number=number, next_colour=colour,
+                  shortfalls=rest.rest_shortfalls(day),
                   unchanged=latest is not None and latest.content == content)
 
 
@@ -51,8 +52,14 @@ def publish(production_id: int, day_id: int):
     me = coordination(production_id)
     day = in_production(ShootDay, day_id, production_id)
     try:
+        shortfalls = rest.check_rest(day, PublishSchema().load(request.form.to_dict())["acknowledge_rest"])
         revision = service.publish(day, me)
+        rest.record_publish(revision, me, shortfalls)
         db.session.commit()
+    except (rest.RestNotAcknowledged, ValidationError) as refused:
+        db.session.rollback()
+        return _preview(me, day, status=422, error=str(refused) if isinstance(refused, rest.RestNotAcknowledged)
+                        else "Tick the box to publish calls that break someone's rest.")
     except service.NothingChanged as refused:
         db.session.rollback()
         return _preview(me, day, status=409, error=str(refused))
@@ -82,11 +89,12 @@ def revision(production_id: int, revision_id: int):
     revision = in_production(CallSheetRevision, revision_id, production_id)
     ack = acknowledgements.record_opened(revision, me)
     commit_acknowledgement()
-    changes = []
+    changes, forced = [], []
     if me.is_coordinator:  # what changed for whom is the office's business
         previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
-    return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes,
+        forced = rest.forced_calls(revision)
+    return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
                   sheet=for_viewer(revision.content, me),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 

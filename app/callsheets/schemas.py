@@ -1,5 +1,5 @@
 """Input schemas for call sheet pages."""
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 BACK_TO = ("my-day", "revision")
 
@@ -10,3 +10,13 @@ class ConfirmSchema(Schema):
 
 class BoardFilterSchema(Schema):
     show = fields.String(load_default="all", validate=validate.OneOf(("all", "unconfirmed")))
+
+
+class PublishSchema(Schema):
+    """The publish form: the office may acknowledge calls that break someone's rest."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    acknowledge_rest = fields.Boolean(load_default=False, error_messages={
+        "invalid": "Tick the box to publish calls that break someone's rest."})

@@ -70,6 +70,47 @@ class Offset(fields.Field):
         return format_offset(value)
 
 
+REST = re.compile(r"^(\d{1,2})(?::(\d{2}))?$|^(\d{1,2})[.,](\d{1,2})$")
+REST_HINT = "Enter hours like 10:00, 10 or 10.5."
+
+
+def parse_rest(text: str) -> int:
+    """Parse a minimum rest ('10:00', '11:30', '10' or '10.5' hours) into minutes."""
+    match = REST.match((text or "").strip().lower().removesuffix("h").strip())
+    if not match:
+        raise ValueError(REST_HINT)
+    hours, minutes, whole, fraction = match.groups()
+    if whole is not None:
+        total = round((int(whole) + float(f"0.{fraction}")) * 60)
+    else:
+        if minutes is not None and int(minutes) > 59:
+            raise ValueError("Minutes go up to 59, like 10:30.")
+        total = int(hours) * 60 + int(minutes or 0)
+    if not 60 <= total <= 24 * 60:
+        raise ValueError("A minimum rest runs from 1 to 24 hours.")
+    return total
+
+
+def format_rest(minutes: int | None) -> str:
+    """Format a rest in minutes as hours, '10:00'."""
+    if minutes is None:
+        return ""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+class RestHours(fields.Field):
+    """A minimum rest in minutes, entered as hours: 10:00, 10 or 10.5."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_rest(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return format_rest(value)
+
+
 class DepartmentSchema(FormSchema):
     name = fields.String(required=True, validate=validate.Length(
         min=1, max=80, error="Give the department a name (up to 80 characters)."),
@@ -103,6 +144,7 @@ class PersonSchema(FormSchema):
         min=1, max=999, error="Cast numbers run from 1 to 999."),
         error_messages={"invalid": "A cast number is a whole number, like 4."})
     character = fields.String(load_default="", validate=validate.Length(max=120))
+    min_rest = RestHours(allow_none=True, load_default=None)
 
     @validates_schema
     def character_needs_cast_number(self, data, **kwargs):

@@ -6,7 +6,7 @@ from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
 
 PERSON_FIELDS = ("name", "email", "phone", "share_phone", "share_email", "role", "job_title",
-                 "department_id", "is_department_head", "cast_number", "character")
+                 "department_id", "is_department_head", "cast_number", "character", "min_rest")
 
 
 class Rejected(Exception):

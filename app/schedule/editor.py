@@ -10,6 +10,7 @@ from app.extensions import db
 from app.schedule import stripboard
 from app.schedule.calls import Call, day_calls, department_calls
 from app.schedule.models import DepartmentCall, Scene, ShootDay
+from app.schedule.rest import rest_shortfalls
 from app.schedule.schemas import SceneSchema
 from app.schedule.service import locations, shoot_days
 
@@ -52,7 +53,7 @@ def day_sections(day: ShootDay) -> dict:
         "department_rows": department_rows(day), "call_groups": groups,
         "cast": sorted((call.person for group in groups for call in group["calls"] if call.person.is_cast),
                        key=lambda person: person.cast_number),
-        **neighbours(day),
+        "shortfalls": rest_shortfalls(day), **neighbours(day),
     }
 
 

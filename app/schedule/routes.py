@@ -24,7 +24,8 @@ P = "/p/<int:production_id>"
 @login_required
 def new_production():
     """Start a production; whoever creates it runs its office."""
-    form, errors = {"timezone": "Europe/London", "revision_colours": DEFAULT_REVISION_COLOURS}, {}
+    form, errors = {"timezone": "Europe/London", "revision_colours": DEFAULT_REVISION_COLOURS,
+                    "min_rest_crew": "10:00", "min_rest_cast": "12:00"}, {}
     if request.method == "POST":
         form = request.form.to_dict()
         try:

@@ -1,5 +1,5 @@
 """The day editor: a shoot day's details, its department calls and everyone's call."""
-from flask import redirect, request, url_for
+from flask import redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 from marshmallow import ValidationError
 
@@ -10,6 +10,7 @@ from app.crew.service import Rejected
 from app.extensions import db
 from app.schedule import editor, service
 from app.schedule.models import ShootDay
+from app.schedule.rest import rest_shortfalls
 from app.schedule.routes import P, bp
 from app.schedule.schemas import DaySchema, DepartmentCallSchema, PersonCallSchema
 from app.web import render, wants_fragment
@@ -107,4 +108,7 @@ def save_call(production_id: int, day_id: int, person_id: int):
     db.session.commit()
     if not wants_fragment():
         return back_to(shoot_day, f"#call-{person_id}")
-    return fragment("schedule/_call_row.html", call=editor.call_of(shoot_day, person), day=shoot_day, saved=True)
+    row, status, headers = fragment("schedule/_call_row.html", call=editor.call_of(shoot_day, person),
+                                    day=shoot_day, saved=True)
+    rest = render_template("schedule/_rest.html", shortfalls=rest_shortfalls(shoot_day), oob_rest=True)
+    return row + rest, status, headers

@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from app.crew.schemas import FormSchema, Offset
+from app.crew.schemas import FormSchema, Offset, RestHours
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
@@ -123,6 +123,8 @@ class ProductionSchema(FormSchema):
     office_phone = text(40)
     office_address = text(300)
     revision_colours = fields.String(load_default=DEFAULT_REVISION_COLOURS)
+    min_rest_crew = RestHours(load_default=10 * 60, error_messages={"null": "Enter the crew's minimum rest."})
+    min_rest_cast = RestHours(load_default=12 * 60, error_messages={"null": "Enter the cast's minimum rest."})
 
     @validates("timezone")
     def known_zone(self, value, **kwargs):

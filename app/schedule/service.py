@@ -10,7 +10,8 @@ from app.extensions import db
 from app.schedule.calls import cast_in_scenes
 from app.schedule.models import DepartmentCall, Location, PersonCall, Production, ShootDay
 
-PRODUCTION_FIELDS = ("title", "company", "timezone", "office_phone", "office_address", "revision_colours")
+PRODUCTION_FIELDS = ("title", "company", "timezone", "office_phone", "office_address", "revision_colours",
+                     "min_rest_crew", "min_rest_cast")
 LOCATION_FIELDS = ("name", "address", "latitude", "longitude", "parking", "base_camp", "holding",
                    "hospital_name", "hospital_address", "hospital_phone", "notes")
 DAY_FIELDS = ("date", "day_number", "location_id", "general_call", "shooting_call", "breakfast",
