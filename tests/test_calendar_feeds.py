@@ -109,6 +109,14 @@ def test_a_reset_link_stops_the_old_one(film, client, auth):
     assert anonymous.get("/cal/not-a-link.ics").status_code == 404
 
 
+def test_someone_removed_from_the_production_loses_their_feed(film, client, auth):
+    auth.login(CREW)
+    path = turn_on_feed(client, film)
+    with film.editing() as session:
+        session.delete(session.get(Person, film.chris_id))
+    assert film.app.test_client().get(path).status_code == 404
+
+
 def test_the_office_feed_has_every_shoot_day(film, client, auth):
     auth.login(COORDINATOR)
     found = events(film.app, turn_on_feed(client, film))

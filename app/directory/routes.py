@@ -3,9 +3,10 @@ import re
 
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, login_required, membership
-from app.crew.forms import field_errors
+from app.crew.forms import clash, field_errors
 from app.crew.models import Person
 from app.crew.service import Rejected
 from app.directory import service
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.web import render
 
 bp = Blueprint("directory", __name__, url_prefix="/p/<int:production_id>")
+bp.register_error_handler(IntegrityError, clash)  # an email taken at the same moment: 409
 
 
 @bp.get("/directory")
