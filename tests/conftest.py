@@ -48,6 +48,7 @@ def _reset(connection) -> None:
         db.metadata.create_all(connection)
         _fresh_schema["done"] = True
     elif connection.dialect.name == "postgresql":
+        db.metadata.create_all(connection)  # a test that dropped every table (shared_database) leaves none
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
