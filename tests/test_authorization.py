@@ -121,6 +121,12 @@ EXPECTED = {
     "push.mark_read": OWN_THING,
     "push.remove_device": OWN_THING,
     "push.send_test": OWN_THING,
+    "directory.directory": MEMBERS,  # contacts filtered per viewer
+    "directory.me": MEMBERS,  # one's own profile
+    "directory.save_me": MEMBERS,
+    "directory.reset_calendar": MEMBERS,
+    "directory.crew_csv": COORDINATORS,  # private and emergency contacts
+    "calendar.feed": PUBLIC,  # the secret link is the credential: no session needed
 }
 
 # Request arguments for routes that need more than an empty form to reach their logic.
@@ -172,6 +178,7 @@ def build_world() -> World:
     values.update(_revision_values(a))
     values.update(_account_things(users["crew_a"]))
     values.update(_document_values(a, day))
+    values["feed_token"] = _calendar_token(a, users["crew_a"])
     values["kind"] = "check_in"
     values["name"] = "outbox"
     db.session.commit()
@@ -192,6 +199,14 @@ def _revision_values(production) -> dict:
         revision = publish(production.shoot_days[0], coordinator)
         db.session.flush()
     return {"rev_id": revision.id, "revision_id": revision.id}
+
+
+def _calendar_token(production, user) -> str:
+    # Crew A's private calendar feed link.
+    from app.directory.service import reset_calendar_token
+
+    return reset_calendar_token(db.session.scalar(sa.select(Person).where(
+        Person.production_id == production.id, Person.user_id == user.id)))
 
 
 def _account_things(user) -> dict:

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
 
-COORDINATOR_LINKS = ["Days", "Crew", "Departments", "Locations", "Documents", "Today", "Settings"]
-CREW_LINKS = ["My day", "My calls", "Documents", "Notifications"]
+COORDINATOR_LINKS = ["Days", "Crew", "Departments", "Locations", "Documents", "Directory", "Today", "Settings"]
+CREW_LINKS = ["My day", "My calls", "Crew", "Documents", "Notifications", "Me"]
 
 
 @pytest.fixture

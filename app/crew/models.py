@@ -50,6 +50,11 @@ class Person(db.Model):
     character: Mapped[str] = mapped_column(sa.String(120), default="")
     # Personal minimum rest (minutes) when the contract differs from the production's.
     min_rest: Mapped[int | None] = mapped_column()
+    # Who to call if something happens to them on set: the production office only.
+    emergency_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    emergency_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    # The secret in their private calendar feed URL (/cal/<token>.ics); None until turned on.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
     user = relationship("User", back_populates="memberships")
     department = relationship("Department", back_populates="people")

@@ -1,0 +1,116 @@
+"""Private calendar feeds: a person's calls from published call sheets, the office's shoot days."""
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, url_for
+from icalendar import Calendar, Event
+from sqlalchemy.orm import selectinload
+
+from app.callsheets.service import latest_revision
+from app.callsheets.viewing import entry_of, main_location
+from app.crew.models import Person
+from app.directory.service import person_by_calendar_token
+from app.extensions import db
+from app.schedule.models import Production, ShootDay
+from app.timeutil import as_utc, format_clock
+
+bp = Blueprint("calendar", __name__, url_prefix="/cal")
+DOMAIN = "callboard"
+DEFAULT_LENGTH = 12 * 60  # minutes, when the call sheet gives no wrap after the call
+
+
+def moment(day: datetime.date, minutes: int, zone: ZoneInfo) -> datetime:
+    """Return minutes from a shoot day's midnight (wall clock, production zone) as UTC."""
+    midnight = datetime.combine(day, time(0), tzinfo=zone)
+    local = (midnight.replace(tzinfo=None) + timedelta(minutes=minutes)).replace(tzinfo=zone)
+    return local.astimezone(timezone.utc)
+
+
+def _place(content: dict) -> str:
+    place = main_location(content)
+    if place is None:
+        return ""
+    return ", ".join(part for part in (place["name"], place["address"]) if part)
+
+
+def call_event(person: Person, day: ShootDay, zone: ZoneInfo) -> Event | None:
+    """Return the person's call on a day as the latest published revision says, or None."""
+    revision = latest_revision(day.id)
+    if revision is None:
+        return None
+    content = revision.content
+    entry = entry_of(content, person.id)
+    if entry is None or entry.get("call") is None:
+        return None
+    start = moment(day.date, entry["call"], zone)
+    wrap = content["day"].get("wrap")
+    end = moment(day.date, wrap, zone) if wrap is not None and wrap > entry["call"] else \
+        start + timedelta(minutes=DEFAULT_LENGTH)
+    link = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id,
+                   _external=True)
+    event = Event()
+    event.add("uid", f"call-{person.id}-{day.id}@{DOMAIN}")
+    event.add("sequence", revision.number)
+    event.add("dtstamp", as_utc(revision.published_at))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", f"Call {format_clock(entry['call'])} · {content['production']['title']} "
+                         f"Day {content['day']['number']}")
+    event.add("location", _place(content))
+    event.add("url", link)
+    event.add("description", f"Revision {revision.number} ({revision.colour}). Call sheet: {link}")
+    return event
+
+
+def shoot_day_event(day: ShootDay, zone: ZoneInfo) -> Event:
+    """Return a shoot day as the office plans it: general call to estimated wrap, at its location."""
+    start = moment(day.date, day.general_call, zone)
+    end = moment(day.date, day.estimated_wrap, zone) if day.estimated_wrap and day.estimated_wrap > day.general_call \
+        else start + timedelta(minutes=DEFAULT_LENGTH)
+    place = day.location
+    event = Event()
+    event.add("uid", f"day-{day.id}@{DOMAIN}")
+    event.add("sequence", day.version)
+    event.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", f"Shoot day {day.day_number} · general call {format_clock(day.general_call)}")
+    if place is not None:
+        event.add("location", ", ".join(part for part in (place.name, place.address) if part))
+    event.add("url", url_for("schedule.day", production_id=day.production_id, day_id=day.id, _external=True))
+    return event
+
+
+def build_feed(person: Person) -> bytes:
+    """Build the person's calendar: their published calls, and for the office every shoot day."""
+    production = db.session.get(Production, person.production_id)
+    zone = ZoneInfo(production.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Callboard//Call sheets//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{production.title} · {person.name}")
+    days = db.session.scalars(sa.select(ShootDay).where(ShootDay.production_id == production.id)
+                              .order_by(ShootDay.date).options(selectinload(ShootDay.location))).all()
+    for day in days:
+        event = call_event(person, day, zone)
+        if event is not None:
+            calendar.add_component(event)
+        if person.is_coordinator:
+            calendar.add_component(shoot_day_event(day, zone))
+    return calendar.to_ical()
+
+
+@bp.get("/<feed_token>.ics")
+def feed(feed_token: str):
+    """Serve a private calendar feed to whoever holds its secret link."""
+    person = person_by_calendar_token(feed_token)
+    if person is None:
+        abort(404)
+    return build_feed(person), 200, {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": 'inline; filename="callboard.ics"',
+        "Cache-Control": "private, no-cache",
+        "X-Robots-Tag": "noindex",
+    }
