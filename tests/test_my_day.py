@@ -200,3 +200,15 @@ def test_confirm_receipt_on_my_day_is_an_outbox_form_that_also_posts_without_jav
     client.post(film.url("/actions/confirm_revision"), data=fields)  # a double submit: same op id
     assert _ack(film, film.chris_id, revision.id).confirmed_at == first
     assert re.search(r"Confirmed \d\d:\d\d", text_of(client.get(film.url("/my-day"))))
+
+
+def test_a_page_saved_ahead_of_time_records_no_opened(film, client, auth):
+    [revision] = film.revisions()
+    auth.login(CREW)
+    prefetch = {"X-Callboard-Prefetch": "1"}
+    my_day = client.get(film.url("/my-day"), headers=prefetch).get_data(as_text=True)
+    sheet = client.get(film.url(f"/revisions/{revision.id}"), headers=prefetch).get_data(as_text=True)
+    assert _ack(film, film.chris_id, revision.id) is None
+    assert "Confirm receipt" in my_day and "Confirm receipt" in sheet  # the saved copy can still confirm
+    client.get(film.url("/my-day"))
+    assert _ack(film, film.chris_id, revision.id).opened_at is not None
