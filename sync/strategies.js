@@ -101,11 +101,14 @@ export async function networkOnly(request, { fetch }) {
   }
 }
 
+// A page saved ahead of time is not a page read: the server records no "Opened" for it.
+export const PREFETCH_HEADERS = { "X-Callboard-Prefetch": "1" };
+
 export async function warmPages(urls, { fetch, caches, names, now = () => new Date() }) {
   let saved = 0;
   for (const url of urls) {
     try {
-      const response = await fetch(url, { credentials: "same-origin" });
+      const response = await fetch(url, { credentials: "same-origin", headers: PREFETCH_HEADERS });
       if (isSavablePage(response)) {
         await savePage(caches, names.pages, response.url || url, response, now());
         saved += 1;

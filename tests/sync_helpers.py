@@ -1,13 +1,6 @@
-"""Shared helpers for the sync, today-board and offline tests: operations, demo ids, a real server."""
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
+"""Shared helpers for the sync and today-board tests: operations and demo ids (real servers: tests/harness.py)."""
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -17,8 +10,6 @@ from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 SYNC_HEADERS = {"X-Callboard-Sync": "1", "Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
 
@@ -81,39 +72,3 @@ def ensure_today(production: Production) -> ShootDay:
         db.session.flush()
         day = days[0]
     return day
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """A real gunicorn on its own SQLite file; stop() is SIGKILL, like pulling the plug."""
-
-    def __init__(self, database: Path, port: int, app_spec: str = "app:create_app()", **env):
-        self.port, self.process, self.app_spec = port, None, app_spec
-        self.url = f"http://127.0.0.1:{port}"
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "e2e-secret",
-                    "FLASK_APP": "app:create_app", "PYTHONPATH": str(ROOT),
-                    "CALLBOARD_BIND": f"127.0.0.1:{port}", "CALLBOARD_WORKERS": "2", **env}
-
-    def flask(self, *args):
-        subprocess.run([BIN / "flask", *args], cwd=ROOT, env=self.env, check=True, capture_output=True)
-
-    def start(self):
-        self.process = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", self.app_spec],
-                                        cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self):
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()

@@ -172,3 +172,43 @@ def test_confirming_with_a_made_up_return_page_is_refused(film, client, auth):
     auth.login(CREW)
     response = client.post(film.url(f"/revisions/{revision.id}/confirm"), data={"back": "https://evil.test"})
     assert response.status_code == 422 and _ack(film, film.chris_id, revision.id) is None
+
+
+def test_my_day_names_its_revision_for_the_offline_banner(film, client, auth):
+    [revision] = film.revisions()
+    auth.login(CREW)
+    html = client.get(film.url("/my-day")).get_data(as_text=True)
+    sheet = re.search(r"<p [^>]*data-callsheet[^>]*>", html).group(0)
+    assert f'data-production-id="{revision.production_id}"' in sheet
+    assert 'data-revision-colour="White"' in sheet and 'data-revision-number="1"' in sheet
+    assert re.search(r'data-published-at="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"', sheet)
+
+
+def test_confirm_receipt_on_my_day_is_an_outbox_form_that_also_posts_without_javascript(film, client, auth):
+    [revision] = film.revisions()
+    auth.login(CREW)
+    html = client.get(film.url("/my-day")).get_data(as_text=True)
+    form = re.search(r'<form [^>]*data-outbox-kind="confirm_revision".*?</form>', html, re.S).group(0)
+    assert f'action="{film.url("/actions/confirm_revision")}"' in form and "hx-post" not in form
+    assert f'name="revision_id" value="{revision.id}"' in form and "data-outbox-status" in form
+    op_id = re.search(r'name="op_id" value="([0-9a-f-]{36})"', form).group(1)
+    fields = {"op_id": op_id, "revision_id": str(revision.id), "next": film.url("/my-day")}
+    response = client.post(film.url("/actions/confirm_revision"), data=fields)
+    assert response.status_code == 303 and response.headers["Location"].endswith(film.url("/my-day"))
+    first = _ack(film, film.chris_id, revision.id).confirmed_at
+    assert first is not None
+    client.post(film.url("/actions/confirm_revision"), data=fields)  # a double submit: same op id
+    assert _ack(film, film.chris_id, revision.id).confirmed_at == first
+    assert re.search(r"Confirmed \d\d:\d\d", text_of(client.get(film.url("/my-day"))))
+
+
+def test_a_page_saved_ahead_of_time_records_no_opened(film, client, auth):
+    [revision] = film.revisions()
+    auth.login(CREW)
+    prefetch = {"X-Callboard-Prefetch": "1"}
+    my_day = client.get(film.url("/my-day"), headers=prefetch).get_data(as_text=True)
+    sheet = client.get(film.url(f"/revisions/{revision.id}"), headers=prefetch).get_data(as_text=True)
+    assert _ack(film, film.chris_id, revision.id) is None
+    assert "Confirm receipt" in my_day and "Confirm receipt" in sheet  # the saved copy can still confirm
+    client.get(film.url("/my-day"))
+    assert _ack(film, film.chris_id, revision.id).opened_at is not None

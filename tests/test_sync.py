@@ -311,3 +311,26 @@ def test_a_body_over_the_size_limit_is_413(demo, cast, crew):
     response = post_sync(crew, [op(cast.production_id, "running_late",
                                    {"shoot_day_id": cast.day_id, "eta": "07:00", "note": padding})])
     assert response.status_code == 413 and response.get_json()["error"] == "too_large"
+
+
+def _pages_to_save(answer: dict) -> set[str]:
+    return set(answer["prefetch"]) | {change["url"] for change in answer["changes"]}
+
+
+def test_a_first_sync_saves_my_day_and_the_call_sheets_of_today_and_the_next_two_days(demo, cast, crew):
+    with demo.app_context():
+        days = db.session.scalars(sa.select(ShootDay.id).where(
+            ShootDay.production_id == cast.production_id).order_by(ShootDay.date)).all()
+    earlier = now() - timedelta(hours=1)
+    revisions = [publish(demo, day, 1, "White", earlier) for day in days[:4]]
+    first = post_sync(crew, []).get_json()
+    pages = _pages_to_save(first)
+    film = f"/p/{cast.production_id}"
+    assert f"{film}/my-day" in pages
+    assert {f"{film}/revisions/{revision}" for revision in revisions[:3]} <= pages
+    assert f"{film}/revisions/{revisions[3]}" not in pages  # three days ahead: not yet
+    assert _pages_to_save(post_sync(crew, [], cursor=first["cursor"]).get_json()) == set()
+
+    newer = publish(demo, days[1], 2, "Blue")  # tomorrow's sheet is revised
+    answer = post_sync(crew, [], cursor=first["cursor"]).get_json()
+    assert _pages_to_save(answer) == {f"{film}/my-day", f"{film}/revisions/{newer}"}

@@ -14,6 +14,11 @@ def local_time(moment: datetime | None, timezone: str, with_date: bool = False) 
     return local.strftime("%a %-d %b %H:%M" if with_date else "%H:%M")
 
 
+def iso_utc(moment: datetime | None) -> str:
+    """Format a stored UTC moment as ISO 8601 with a Z, for data-* attributes."""
+    return as_utc(moment).isoformat().replace("+00:00", "Z") if moment else ""
+
+
 def init_app(app):
     from app.callsheets import models  # noqa: F401  (register tables)
     from app.callsheets import my_day  # noqa: F401  (registers the crew's views on bp)
@@ -22,4 +27,5 @@ def init_app(app):
 
     app.jinja_env.filters["pages"] = format_pages
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["iso_utc"] = iso_utc
     app.register_blueprint(bp)

@@ -61,6 +61,19 @@ def record_opened(revision: CallSheetRevision, person: Person, at: datetime | No
     return found
 
 
+def as_it_stands(revision: CallSheetRevision, person: Person) -> Acknowledgement | None:
+    """Return the person's acknowledgement without recording Opened (unsaved if none); None when not called."""
+    if entry_of(revision.content, person.id) is None:
+        return None
+    return acknowledgement(revision, person) or Acknowledgement(
+        production_id=revision.production_id, revision_id=revision.id, person_id=person.id)
+
+
+def opened(revision: CallSheetRevision, person: Person, prefetch: bool) -> Acknowledgement | None:
+    """Record Opened for a page a person reads; a page saved ahead of time (prefetch) records nothing."""
+    return as_it_stands(revision, person) if prefetch else record_opened(revision, person)
+
+
 def confirm(revision: CallSheetRevision, person: Person, at: datetime | None = None) -> Acknowledgement:
     """Record that a called person confirmed receipt of the newest revision (first time only)."""
     if entry_of(revision.content, person.id) is None:

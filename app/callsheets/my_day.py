@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.permissions import in_production, login_required, membership
 from app.callsheets import acknowledgements, service
 from app.callsheets.models import CallSheetRevision
-from app.callsheets.routes import bp, commit_acknowledgement
+from app.callsheets.routes import bp, commit_acknowledgement, prefetched
 from app.callsheets.schemas import ConfirmSchema
 from app.callsheets.viewing import called_people, for_viewer, main_location
 from app.extensions import db
@@ -33,7 +33,7 @@ def my_day(production_id: int):
     if not calls:
         return render("callsheets/my_day.html", me=me, production=production, current=None, calls=[])
     current = calls[0]
-    ack = acknowledgements.record_opened(current.revision, me)
+    ack = acknowledgements.opened(current.revision, me, prefetched())
     commit_acknowledgement()
     content = current.revision.content
     mine = called_people(content)[me.id]

@@ -16,6 +16,11 @@ from app.web import render, wants_fragment
 bp = Blueprint("callsheets", __name__, url_prefix="/p/<int:production_id>")
 
 
+def prefetched() -> bool:
+    """Return True when the phone is saving this page ahead of time, not showing it (sync/PROTOCOL.md)."""
+    return request.headers.get("X-Callboard-Prefetch") == "1"
+
+
 def commit_acknowledgement() -> None:
     """Commit a new Opened record; a twin request that stored it first wins."""
     if not (db.session.new or db.session.dirty):
@@ -87,7 +92,7 @@ def revision(production_id: int, revision_id: int):
     """Show a published revision exactly as it was frozen; opening it records Opened."""
     me = membership(production_id)
     revision = in_production(CallSheetRevision, revision_id, production_id)
-    ack = acknowledgements.record_opened(revision, me)
+    ack = acknowledgements.opened(revision, me, prefetched())
     commit_acknowledgement()
     changes, forced = [], []
     if me.is_coordinator:  # what changed for whom is the office's business

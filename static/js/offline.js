@@ -2,7 +2,7 @@
 // the outbox (outbox-page.js) and clearing this phone at sign-out.
 import { cacheNames, clearAll } from "/sw/caches.js";
 import { bannerText } from "/sw/ui.js";
-import { outbox, startOutbox } from "./outbox-page.js";
+import { outbox, startOutbox, stopOutbox } from "./outbox-page.js";
 
 let reloading = false;
 
@@ -70,6 +70,7 @@ async function signOut(event) {
   event.preventDefault();
   const waiting = (await outbox.list()).filter((a) => a.state === "pending").length;
   if (waiting && !confirm(`${waiting} action(s) not sent yet will be lost on this phone. Sign out anyway?`)) return;
+  await stopOutbox();  // a flush still saving pages finishes before they are cleared
   await Promise.all([clearAll(caches), outbox.clear()]);
   navigator.serviceWorker?.controller?.postMessage({ type: "clear" });
   form.submit();

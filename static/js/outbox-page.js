@@ -84,7 +84,23 @@ export async function render() {
 
 const signedIn = () => document.querySelector('form[action$="/logout"]') !== null;
 
-export async function flushNow() {
+let inFlight = Promise.resolve();
+let stopped = false;
+
+// One flush at a time, none after sign-out began: a late one would save pages again.
+export function flushNow() {
+  if (stopped) return Promise.resolve({ urls: [], error: null });
+  const run = inFlight.then(flushOnce, flushOnce);
+  inFlight = run.catch(() => {});
+  return run;
+}
+
+export async function stopOutbox() {
+  stopped = true;
+  await inFlight;
+}
+
+async function flushOnce() {
   const queued = (await outbox.list()).filter((a) => a.state === "pending").length;
   if (!queued && !signedIn()) return { urls: [], error: null };  // nothing to send, nobody to ask for
   const outcome = await outbox.flush();

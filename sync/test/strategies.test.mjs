@@ -130,6 +130,7 @@ test("warming saves the pages a phone should have before it loses signal", async
   const fetch = scriptedFetch((url) => html(`<main>${url}</main>`));
   const saved = await warmPages(["/p/1/my-day", "/p/1/revisions/9"], { fetch, caches, names });
   assert.equal(saved, 2);
+  assert.deepEqual(fetch.calls.map((call) => call.init.headers), [{ "X-Callboard-Prefetch": "1" }, { "X-Callboard-Prefetch": "1" }]);
   const cache = await caches.open(names.pages);
   assert.equal(await (await cache.match("/p/1/revisions/9")).text(), "<main>/p/1/revisions/9</main>");
   assert.equal(await warmPages(["/p/1/my-day"], { fetch: scriptedFetch(new TypeError("x")), caches, names }), 0);
