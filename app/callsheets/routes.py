@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, in_production, login_required, membership
-from app.callsheets import acknowledgements, service
+from app.callsheets import acknowledgements, notify, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.schemas import BoardFilterSchema
@@ -52,6 +52,7 @@ def publish(production_id: int, day_id: int):
     day = in_production(ShootDay, day_id, production_id)
     try:
         revision = service.publish(day, me)
+        notify.notify_published(revision)  # the outbox rows commit with the revision, or neither
         db.session.commit()
     except service.NothingChanged as refused:
         db.session.rollback()
