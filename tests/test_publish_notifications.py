@@ -1,0 +1,146 @@
+"""Publishing a call sheet tells each person what changed for them, through the real push path."""
+import json
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from app.crew.models import Person
+from app.extensions import db
+from app.push import subscriptions
+from app.push.models import ONLY_MY_CHANGES, Notification
+from app.schedule.models import ShootDay
+from app.timeutil import utcnow
+from callsheet_fixtures import COORDINATOR, publish
+from pushservice import push_app, push_service, worker  # noqa: F401
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def phones(push_app, push_service, film):
+    """Give Chris (crew) and Dana (coordinator) one loopback phone each."""
+    found = {}
+    with push_app.app_context():
+        for person_id in (film.chris_id, film.dana_id):
+            phone = push_service.subscriber()
+            subscriptions.subscribe(db.session.get(Person, person_id).user_id, phone.endpoint,
+                                    phone.p256dh, phone.auth, "Mozilla/5.0 (iPhone) Safari/604.1")
+            found[person_id] = phone
+        db.session.commit()
+    return found
+
+
+def _day(film, index):
+    with film.app.app_context():
+        day = db.session.get(ShootDay, film.day_ids[index])
+        return day.id, day.date, day.day_number
+
+
+def _published(client, film, index):
+    response = publish(client, film, index)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return film.revisions()[-1]
+
+
+def _texts(phone):
+    return [(m["title"], m["body"]) for m in phone.messages]
+
+
+def _take(phone):
+    texts = _texts(phone)
+    phone.requests.clear()
+    return texts
+
+
+def _touch_weather(film, index, weather):
+    with film.editing() as session:
+        session.get(ShootDay, film.day_ids[index]).weather = weather
+
+
+def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
+        film, client, auth, phones, worker):
+    day_id, shoot_date, number = _day(film, 1)
+    short = shoot_date.strftime("%a %-d %b")
+    chris, dana = phones[film.chris_id], phones[film.dana_id]
+    auth.login(COORDINATOR)
+
+    first = _published(client, film, 1)
+    worker.drain()
+    chris_call = first.content["departments"]
+    call = next(e["call"] for d in chris_call for e in d["crew"] if e["id"] == film.chris_id)
+    clock = f"{call // 60:02d}:{call % 60:02d}"
+    assert _take(chris) == [(f"Your call {short}: {clock} — Day {number}",
+                             f"Day {number} · {short} · Revision {first.colour}")]
+    assert len(_take(dana)) == 1  # the first publication tells everyone called
+
+    film.move_call(film.chris_id, call - 30, day_index=1)
+    moved = _published(client, film, 1)
+    worker.drain()
+    earlier = f"{(call - 30) // 60:02d}:{(call - 30) % 60:02d}"
+    (received,) = chris.delivered
+    assert received.text == json.dumps({
+        "id": received.message["id"], "title": f"Your call moved {clock} → {earlier}",
+        "body": f"Day {number} · {short} · Revision {moved.colour}",
+        "url": f"/p/{film.id}/revisions/{moved.id}", "tag": f"day-{day_id}"},
+        ensure_ascii=False, separators=(",", ":"))
+    chris.requests.clear()
+    assert _take(dana) == [(f"Revision {moved.colour} published", f"Day {number} · {short} · Nothing changed for you")]
+
+    with film.app.app_context():  # Dana only wants her own changes pushed
+        subscriptions.set_preference(db.session.get(Person, film.dana_id).user_id, film.dana_id, ONLY_MY_CHANGES)
+        db.session.commit()
+    _touch_weather(film, 1, "Sunny, 14 °C")
+    unrelated = _published(client, film, 1)
+    worker.drain()
+    assert _take(chris) == [(f"Revision {unrelated.colour} published",
+                             f"Day {number} · {short} · Nothing changed for you")]
+    assert _take(dana) == []
+    with film.app.app_context():  # ... but her feed still has it
+        titles = db.session.scalars(sa.select(Notification.title).where(
+            Notification.person_id == film.dana_id).order_by(Notification.id)).all()
+        assert titles[-1] == f"Revision {unrelated.colour} published"
+
+    film.move_call(film.chris_id, call - 30, day_index=1, called=False)
+    released = _published(client, film, 1)
+    worker.drain()
+    assert _take(chris) == [(f"You are no longer called {short} (was {earlier})",
+                             f"Day {number} · {short} · Revision {released.colour}")]
+
+    _touch_weather(film, 1, "Rain, 8 °C")
+    _published(client, film, 1)
+    worker.drain()
+    assert _take(chris) == []  # not called: nothing at all
+    assert len(_take(dana)) == 0  # only her own changes, and there were none
+
+
+def _call_instant(shoot_date: date, minutes: int) -> datetime:
+    return (datetime.combine(shoot_date, time(0), tzinfo=LONDON) + timedelta(minutes=minutes)).astimezone(ZoneInfo("UTC"))
+
+
+def test_pushes_live_until_the_call_are_urgent_on_the_day_and_replace_older_news_per_day(
+        film, client, auth, phones, worker):
+    auth.login(COORDINATOR)
+    _published(client, film, 1)
+    future = _published(client, film, 2)
+    before = utcnow()
+    worker.drain()
+    chris = phones[film.chris_id]
+    by_tag = {r.message["tag"]: r for r in chris.delivered}
+    later = by_tag[f"day-{film.day_ids[2]}"]
+    _, shoot_date, _ = _day(film, 2)
+    call = next(e["call"] for d in future.content["departments"] for e in d["crew"] if e["id"] == film.chris_id)
+    expected = (_call_instant(shoot_date, call) - before).total_seconds()
+    assert abs(later.ttl - expected) <= 5
+    assert later.urgency == "normal"
+    assert later.topic != by_tag[f"day-{film.day_ids[1]}"].topic
+
+    chris.requests.clear()
+    film.move_call(film.chris_id, 6 * 60, day_index=0)  # today's call sheet (published by the seed)
+    _published(client, film, 0)
+    worker.drain()
+    (today,) = chris.delivered
+    assert today.urgency == "high"
+    assert today.ttl >= 3600 - 5  # a change after the call still lives an hour
+    assert today.message["tag"] == f"day-{film.day_ids[0]}"
