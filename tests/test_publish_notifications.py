@@ -144,3 +144,27 @@ def test_pushes_live_until_the_call_are_urgent_on_the_day_and_replace_older_news
     assert today.urgency == "high"
     assert today.ttl >= 3600 - 5  # a change after the call still lives an hour
     assert today.message["tag"] == f"day-{film.day_ids[0]}"
+
+
+def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, auth, phones, push_service, worker):
+    from pushservice import Answer
+    from callsheet_fixtures import text_of
+
+    push_service.script(phones[film.dana_id], Answer(status=404))
+    auth.login(COORDINATOR)
+    revision = _published(client, film, 1)
+    worker.drain()
+    page = client.get(film.url(f"/revisions/{revision.id}"))
+    html, text = page.get_data(as_text=True), text_of(page)
+    assert "Not reached" in text
+    assert 'href="tel:+447700900104"' in html  # Priya has no account: no device, phone her
+    unreached = html.split('class="list unreached"')[1].split("</ul>")[0]
+    assert "Priya Raman" in unreached and "Dana Whitfield" in unreached
+    assert "Chris Dunmore" not in unreached
+    assert "Chris Dunmore</b> <small>changed</small> <span class=\"reach-status pushed\">pushed" in html
+    assert "no device" in unreached and "failed" in unreached
+
+    auth.logout()
+    auth.login("crew@example.com")
+    crew_view = client.get(film.url(f"/revisions/{revision.id}")).get_data(as_text=True)
+    assert "Not reached" not in crew_view and "reach-status" not in crew_view

@@ -10,6 +10,7 @@ Called inside the publish transaction (never commits). Per revision of a shoot d
 Personal messages collapse per person and shoot day (`day-<id>`): a newer change replaces an
 undelivered older one. They expire at the person's call time and are urgent on the day itself.
 """
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,7 +21,7 @@ from app.callsheets.models import CallSheetRevision
 from app.callsheets.viewing import called_people
 from app.crew.models import Person
 from app.extensions import db
-from app.push.service import Message, enqueue_each
+from app.push.service import Message, delivery_report, enqueue_each
 from app.timeutil import utcnow
 
 ORDER = ("called", "released", "call", "pickup", "location", "scenes")
@@ -113,4 +114,33 @@ def notify_published(revision: CallSheetRevision, now: datetime | None = None) -
     return enqueue_each(items, now) if items else []
 
 
-__all__ = ["notify_published", "personal_message", "call_at", "source_of"]
+@dataclass(frozen=True)
+class Reached:
+    """One person's line of the delivery report of a revision."""
+
+    person_id: int
+    name: str
+    phone: str
+    status: str  # pushed / pending / failed / no device
+    detail: str
+    affected: bool  # something changed for them in this revision
+
+
+def reach(revision: CallSheetRevision) -> list[Reached]:
+    """Return, per person told about a revision, how the message got on; affected people first."""
+    report = delivery_report(source_of(revision))
+    affected = {int(person_id) for person_id, found in (revision.changes or {}).items() if found}
+    people = {person.id: person for person in db.session.scalars(
+        sa.select(Person).where(Person.id.in_(report.keys())))} if report else {}
+    rows = [Reached(person_id, people[person_id].name, people[person_id].phone or "", found.status,
+                    found.detail, person_id in affected)
+            for person_id, found in report.items() if person_id in people]
+    return sorted(rows, key=lambda row: (not row.affected, row.status == "pushed", row.name))
+
+
+def unreachable(rows: list[Reached]) -> list[Reached]:
+    """Return the affected people no device was reached for: the office phones them."""
+    return [row for row in rows if row.affected and row.status in ("failed", "no device")]
+
+
+__all__ = ["notify_published", "personal_message", "call_at", "source_of", "reach", "unreachable", "Reached"]

@@ -83,11 +83,13 @@ def revision(production_id: int, revision_id: int):
     revision = in_production(CallSheetRevision, revision_id, production_id)
     ack = acknowledgements.record_opened(revision, me)
     commit_acknowledgement()
-    changes = []
-    if me.is_coordinator:  # what changed for whom is the office's business
+    changes, reached = [], []
+    if me.is_coordinator:  # what changed for whom, and who heard, is the office's business
         previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
+        reached = notify.reach(revision)
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes,
+                  reached=reached, unreachable=notify.unreachable(reached),
                   sheet=for_viewer(revision.content, me),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 
