@@ -92,7 +92,7 @@ EXPECTED = {
     "callsheets.revision": MEMBERS,
     "callsheets.confirm": MEMBERS,
     **{f"callsheets.{name}": COORDINATORS for name in (
-        "board", "latest_board", "preview", "publish")},
+        "board", "latest_board", "preview", "publish", "announcement")},
     "callsheets.history": MEMBERS,  # published revisions only
     "checkins.act": MEMBERS,
     "checkins.today": COORDINATORS,

@@ -168,3 +168,51 @@ def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, aut
     auth.login("crew@example.com")
     crew_view = client.get(film.url(f"/revisions/{revision.id}")).get_data(as_text=True)
     assert "Not reached" not in crew_view and "reach-status" not in crew_view
+
+
+def _announce(client, film, **form):
+    return client.post(film.url("/announcements"), data=form, headers={"HX-Request": "true"})
+
+
+def test_announcements_reach_everyone_or_the_chosen_departments_by_push_and_feed(
+        film, client, auth, phones, worker):
+    from app.crew.models import Department
+
+    auth.login(COORDINATOR)
+    office = client.get(film.url("/")).get_data(as_text=True)
+    assert 'id="announce"' in office and "Send announcement" in office
+    response = _announce(client, film, title="Unit base moves to Kings Dock", body="From tomorrow, level 2.")
+    assert response.status_code == 200 and "Sent to" in response.get_data(as_text=True)
+    worker.drain()
+    chris = phones[film.chris_id]
+    assert _take(chris) == [("Unit base moves to Kings Dock", "From tomorrow, level 2.")]
+    assert _take(phones[film.dana_id]) == []  # the sender does not announce to herself
+
+    with film.app.app_context():
+        camera, production = (db.session.scalar(sa.select(Department.id).where(
+            Department.production_id == film.id, Department.name == name)) for name in ("Camera", "Production"))
+    _announce(client, film, title="Production meeting at wrap", departments=[str(production)])
+    _announce(client, film, title="Camera truck at gate 3", departments=[str(camera)])
+    worker.drain()
+    assert [title for title, _ in _take(chris)] == ["Camera truck at gate 3"]
+
+    auth.logout()
+    auth.login("crew@example.com")  # the feed shows announcements, with or without push
+    feed = client.get("/notifications").get_data(as_text=True)
+    assert "Camera truck at gate 3" in feed and "Unit base moves to Kings Dock" in feed
+    assert "Production meeting at wrap" not in feed
+
+
+@pytest.mark.parametrize("form, field", [
+    ({"title": "  "}, "Write a headline"),
+    ({"title": "x" * 121}, "at most 120"),
+    ({"title": "Rain cover", "departments": ["999999"]}, "Choose departments of this production"),
+    ({"title": "Rain cover", "departments": ["camera"]}, "Choose departments from the list"),
+])
+def test_an_announcement_that_does_not_validate_is_422_and_sends_nothing(film, client, auth, form, field):
+    auth.login(COORDINATOR)
+    response = _announce(client, film, **form)
+    assert response.status_code == 422
+    assert field in response.get_data(as_text=True)
+    with film.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0

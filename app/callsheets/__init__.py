@@ -16,7 +16,7 @@ def local_time(moment: datetime | None, timezone: str, with_date: bool = False) 
 
 def init_app(app):
     from app.callsheets import models  # noqa: F401  (register tables)
-    from app.callsheets import my_day  # noqa: F401  (registers the crew's views on bp)
+    from app.callsheets import announcements, my_day  # noqa: F401  (register their views on bp)
     from app.callsheets.routes import bp
 
     app.jinja_env.filters["pages"] = format_pages
