@@ -2,8 +2,9 @@
 import { PRECACHE, VERSION } from "/sw/assets.js";
 import { cacheNames, clearAll, precache, removeOldCaches } from "/sw/caches.js";
 import { CHANNEL, SYNC_TAG, createOutbox } from "/sw/outbox.js";
+import { wirePushHandlers } from "/sw/push-handler.js";
 import { idbStore } from "/sw/store.js";
-import { cacheFirst, classify, networkFirst, networkOnly, warmPages } from "/sw/strategies.js";
+import { cacheFirst, classify, networkFirst, networkOnly, savePage, warmPages } from "/sw/strategies.js";
 
 const names = cacheNames(VERSION);
 const network = (...args) => fetch(...args);
@@ -13,6 +14,11 @@ const outbox = createOutbox({
 });
 const context = (event) => ({ fetch: network, caches, names, waitUntil: (p) => event.waitUntil(p) });
 const HANDLERS = { page: networkFirst, static: cacheFirst, fragment: networkOnly };
+
+// push: cache the page the notification opens, then always show it; click: focus or open it.
+const savePushed = (url, response) => savePage(caches, names.pages, new URL(url, self.location.origin).href,
+  response, new Date());
+wirePushHandlers(self, { cacheName: names.pages, store: savePushed });
 
 async function syncOutbox() {
   const outcome = await outbox.flush();

@@ -92,7 +92,7 @@ EXPECTED = {
     "callsheets.revision": MEMBERS,
     "callsheets.confirm": MEMBERS,
     **{f"callsheets.{name}": COORDINATORS for name in (
-        "board", "latest_board", "preview", "publish")},
+        "board", "latest_board", "preview", "publish", "announcement")},
     "callsheets.history": MEMBERS,  # published revisions only
     "callsheets.my_call_history": MEMBERS,  # one's own call changes only
     "callsheets.person_call_history": COORDINATORS,

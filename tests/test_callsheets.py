@@ -279,6 +279,7 @@ ROUTES = {  # endpoint: (method, anonymous, crew, coordinator, member of another
     "callsheets.confirm": ("POST", 302, 303, 303, 404),
     "callsheets.my_call_history": ("GET", 302, 200, 200, 404),
     "callsheets.person_call_history": ("GET", 302, 403, 200, 404),
+    "callsheets.announcement": ("POST", 302, 403, 422, 404),  # an empty announcement is refused
 }
 
 

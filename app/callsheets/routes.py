@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, in_production, login_required, membership
-from app.callsheets import acknowledgements, rest, service
+from app.callsheets import acknowledgements, notify, rest, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.schemas import BoardFilterSchema, PublishSchema
@@ -60,6 +60,7 @@ def publish(production_id: int, day_id: int):
         shortfalls = rest.check_rest(day, PublishSchema().load(request.form.to_dict())["acknowledge_rest"])
         revision = service.publish(day, me)
         rest.record_publish(revision, me, shortfalls)
+        notify.notify_published(revision)  # the outbox rows commit with the revision, or neither
         db.session.commit()
     except (rest.RestNotAcknowledged, ValidationError) as refused:
         db.session.rollback()
@@ -94,12 +95,14 @@ def revision(production_id: int, revision_id: int):
     revision = in_production(CallSheetRevision, revision_id, production_id)
     ack = acknowledgements.opened(revision, me, prefetched())
     commit_acknowledgement()
-    changes, forced = [], []
-    if me.is_coordinator:  # what changed for whom is the office's business
+    changes, forced, reached = [], [], []
+    if me.is_coordinator:  # what changed for whom, and who heard, is the office's business
         previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
         forced = rest.forced_calls(revision)
+        reached = notify.reach(revision)
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
+                  reached=reached, unreachable=notify.unreachable(reached),
                   sheet=for_viewer(revision.content, me),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 

@@ -1,5 +1,5 @@
 """Input schemas for call sheet pages."""
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 BACK_TO = ("my-day", "revision")
 
@@ -20,3 +20,17 @@ class PublishSchema(Schema):
 
     acknowledge_rest = fields.Boolean(load_default=False, error_messages={
         "invalid": "Tick the box to publish calls that break someone's rest."})
+
+
+class AnnouncementSchema(Schema):
+    """A coordinator's announcement: a headline, a few lines, to everyone or chosen departments."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."),
+                          error_messages={"required": "Write a headline."})
+    body = fields.String(load_default="", validate=validate.Length(max=1000, error="Keep it under {max} characters."))
+    departments = fields.List(fields.Integer(error_messages={"invalid": "Choose departments from the list."}),
+                              load_default=list)
+
+    @pre_load
+    def _strip(self, data, **_kwargs):
+        return {**data, **{key: data[key].strip() for key in ("title", "body") if isinstance(data.get(key), str)}}

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, current_user, login_required
 from app.crew.forms import clash, field_errors
-from app.crew.service import Rejected
+from app.crew.service import Rejected, departments
 from app.extensions import db
 from app.schedule import service
 from app.schedule.models import DEFAULT_REVISION_COLOURS
@@ -73,7 +73,8 @@ def _office_page(me, status=200, new=None):
             "general_call": "07:00", "location_id": days[-1].location_id if days else None}
     return render("schedule/office.html", "add_day", status, production=me.production, me=me, days=days,
                   section="days", locations=service.locations(me.production_id),
-                  new=new or {"form": form, "errors": {}})
+                  new=new or {"form": form, "errors": {}}, departments=departments(me.production_id),
+                  announce={"form": {}, "errors": {}, "sent": None})
 
 
 @bp.get(f"{P}/")
