@@ -42,7 +42,8 @@ def acknowledgement(revision: CallSheetRevision, person: Person) -> Acknowledgem
         Acknowledgement.revision_id == revision.id, Acknowledgement.person_id == person.id))
 
 
-def _acknowledgement_for(revision: CallSheetRevision, person: Person) -> Acknowledgement:
+def acknowledgement_for(revision: CallSheetRevision, person: Person) -> Acknowledgement:
+    """Return the person's acknowledgement row of a revision, adding it when there is none."""
     found = acknowledgement(revision, person)
     if found is None:
         found = Acknowledgement(production_id=revision.production_id, revision_id=revision.id,
@@ -55,7 +56,7 @@ def record_opened(revision: CallSheetRevision, person: Person, at: datetime | No
     """Record the first time a called person opened a revision; None when not called."""
     if entry_of(revision.content, person.id) is None:
         return None
-    found = _acknowledgement_for(revision, person)
+    found = acknowledgement_for(revision, person)
     if found.opened_at is None:
         found.opened_at = at or utcnow()
     return found
@@ -81,7 +82,7 @@ def confirm(revision: CallSheetRevision, person: Person, at: datetime | None = N
     newest = newest_number(revision.shoot_day_id)
     if newest > revision.number:
         raise NewerRevision(newest)
-    found = _acknowledgement_for(revision, person)
+    found = acknowledgement_for(revision, person)
     moment = at or utcnow()
     found.opened_at = found.opened_at or moment
     found.confirmed_at = found.confirmed_at or moment

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.callsheets.models import Acknowledgement, CallSheetRevision
+from app.callsheets.acknowledgements import acknowledgement_for
+from app.callsheets.models import CallSheetRevision
 from app.checkins.models import ARRIVAL, RUNNING_LATE, WRAP, AppliedOperation, CheckIn
 from app.checkins.schemas import PAYLOADS, OperationSchema, field_value
 from app.crew.models import Person
@@ -173,12 +174,7 @@ def confirm_revision(actor: Person, payload: dict, tap: Tap) -> dict:
     """Confirm receipt of a published revision; the earliest confirmation's time stands."""
     revision = _in_production(CallSheetRevision, payload["revision_id"], actor.production_id,
                               "call sheet revision")
-    ack = db.session.scalar(sa.select(Acknowledgement).where(
-        Acknowledgement.revision_id == revision.id, Acknowledgement.person_id == actor.id))
-    if ack is None:
-        ack = Acknowledgement(production_id=actor.production_id, revision_id=revision.id,
-                              person_id=actor.id)
-        db.session.add(ack)
+    ack = acknowledgement_for(revision, actor)
     # The earliest tap wins whatever order the phones' queues arrive in.
     ack.opened_at = min(as_utc(ack.opened_at) or tap.corrected, tap.corrected)
     ack.confirmed_at = min(as_utc(ack.confirmed_at) or tap.corrected, tap.corrected)

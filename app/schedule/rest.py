@@ -8,7 +8,7 @@ from app.checkins.models import WRAP, CheckIn
 from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import Production, ShootDay
-from app.schedule.turnaround import RestShortfall, _neighbours, shortfalls_between
+from app.schedule.turnaround import RestShortfall, neighbouring_days, shortfalls_between
 from app.timeutil import as_utc
 
 
@@ -57,7 +57,7 @@ def _between(production: Production, wrap_day: ShootDay, call_day: ShootDay, cac
 def rest_shortfalls(day: ShootDay) -> list[Shortfall]:
     """List everyone whose rest into this day, or out of it into the next, falls short."""
     production = db.session.get(Production, day.production_id)
-    before, after = _neighbours(day)
+    before, after = neighbouring_days(day)
     cache: dict = {}
     found = []
     if before is not None:

@@ -80,7 +80,8 @@ def shortfalls_between(production: Production, wrap_day: ShootDay, wrap_calls: l
     return found
 
 
-def _neighbours(day: ShootDay) -> tuple[ShootDay | None, ShootDay | None]:
+def neighbouring_days(day: ShootDay) -> tuple[ShootDay | None, ShootDay | None]:
+    """Return the production's shoot days just before and just after this one."""
     base = sa.select(ShootDay).where(ShootDay.production_id == day.production_id)
     before = db.session.scalar(base.where(ShootDay.date < day.date).order_by(ShootDay.date.desc()).limit(1))
     after = db.session.scalar(base.where(ShootDay.date > day.date).order_by(ShootDay.date).limit(1))
@@ -90,7 +91,7 @@ def _neighbours(day: ShootDay) -> tuple[ShootDay | None, ShootDay | None]:
 def day_shortfalls(day: ShootDay, wraps: dict[int, datetime] | None = None) -> list[RestShortfall]:
     """List every rest shortfall into this day and out of it into the next shoot day."""
     production = db.session.get(Production, day.production_id)
-    before, after = _neighbours(day)
+    before, after = neighbouring_days(day)
     today = day_calls(day)
     found = []
     if before is not None:
