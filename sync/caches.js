@@ -1,11 +1,15 @@
 // Cache names and their lifecycle. Static assets live in a cache named after the asset
-// version (a deploy makes a new one); saved pages live across deploys so a phone never
-// loses its call sheets to an update.
+// version (a deploy makes a new one); saved pages and documents kept for the next calls
+// live across deploys so a phone never loses them to an update.
 export const PREFIX = "callboard-";
 export const PAGES_SCHEMA = 1;
+export const DOCUMENTS_SCHEMA = 1;
 
 export function cacheNames(version) {
-  return { static: `${PREFIX}static-${version}`, pages: `${PREFIX}pages-${PAGES_SCHEMA}` };
+  return {
+    static: `${PREFIX}static-${version}`, pages: `${PREFIX}pages-${PAGES_SCHEMA}`,
+    documents: `${PREFIX}documents-${DOCUMENTS_SCHEMA}`,
+  };
 }
 
 export async function precache(caches, names, urls) {

@@ -29,6 +29,9 @@ export class FakeCache {
   keys() {
     return [...this.entries.keys()];
   }
+  async delete(request) {
+    return this.entries.delete(keyOf(request));
+  }
 }
 
 export class FakeCaches {

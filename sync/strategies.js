@@ -2,6 +2,8 @@
 export const NAVIGATION_TIMEOUT_MS = 3500;
 export const OFFLINE_URL = "/offline";
 export const SAVED_AT = "X-Callboard-Saved-At";
+// A document version's file: immutable (a new upload is a new version number), kept by documents.js.
+export const DOCUMENT_PATH = /^\/p\/(\d+)\/documents\/\d+\/versions\/\d+\/download$/;
 // A saved My day also answers "/" (the start URL, which redirects to it when online).
 const START_PAGE = /^\/p\/\d+\/my-day$/;
 
@@ -9,6 +11,7 @@ export function classify(request, origin) {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== origin) return "pass";
   if (request.headers.get("HX-Request")) return "fragment";
+  if (DOCUMENT_PATH.test(url.pathname)) return "document";
   if (request.mode === "navigate") return url.pathname.startsWith("/api/") ? "pass" : "page";
   const path = url.pathname;
   if (path.startsWith("/static/") || path.startsWith("/sw/") || path === "/manifest.webmanifest") return "static";

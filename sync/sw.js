@@ -1,6 +1,7 @@
 // Callboard service worker (an ES module worker): wires events to the small modules in /sw/.
 import { PRECACHE, VERSION } from "/sw/assets.js";
 import { cacheNames, clearAll, precache, removeOldCaches } from "/sw/caches.js";
+import { savedDocument } from "/sw/documents.js";
 import { CHANNEL, SYNC_TAG, createOutbox } from "/sw/outbox.js";
 import { wirePushHandlers } from "/sw/push-handler.js";
 import { idbStore } from "/sw/store.js";
@@ -13,7 +14,7 @@ const outbox = createOutbox({
   locks: self.navigator.locks ?? null,
 });
 const context = (event) => ({ fetch: network, caches, names, waitUntil: (p) => event.waitUntil(p) });
-const HANDLERS = { page: networkFirst, static: cacheFirst, fragment: networkOnly };
+const HANDLERS = { page: networkFirst, static: cacheFirst, fragment: networkOnly, document: savedDocument };
 
 // push: cache the page the notification opens, then always show it; click: focus or open it.
 const savePushed = (url, response) => savePage(caches, names.pages, new URL(url, self.location.origin).href,

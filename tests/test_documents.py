@@ -12,10 +12,9 @@ from werkzeug.test import encode_multipart
 from app.auth.models import User
 from app.auth.service import hash_password
 from app.crew.models import COORDINATOR, Person
-from app.documents import service
 from app.documents.models import Document, DocumentVersion
 from app.extensions import db
-from app.schedule.models import Location, Production, ShootDay
+from app.schedule.models import Location, Production
 from test_documents_files import DOCX, PDF, PNG
 
 PASSWORD = "callboard-demo"
@@ -499,59 +498,7 @@ def test_a_bad_filter_is_a_422_with_a_message(client, iron, filed):
     assert "Choose a type from the list." in response.get_data(as_text=True)
 
 
-# The call sheet's paperwork ------------------------------------------------------------------
-
-def _person(email, production_id):
-    return db.session.scalar(sa.select(Person).join(User).where(
-        User.email == email, Person.production_id == production_id))
-
-
-def test_documents_for_a_day_are_those_of_the_day_and_its_locations_the_viewer_may_see(client, app, iron, filed):
-    with app.app_context():
-        day = db.session.get(ShootDay, iron.days[3])  # the night at the Harbour Warehouse
-        location_ids = {day.location_id} | {scene.location_id for scene in day.scenes}
-        coordinator, camera = _person("coordinator@example.com", iron.id), _person(CAMERA_CREW, iron.id)
-        titles = [d.title for d in service.documents_for_day(iron.id, day.id, location_ids, coordinator)]
-        assert titles == ["Dock 100% closure permit"]
-        beach = iron.locations["Crosby Beach"]
-        assert [d.title for d in service.documents_for_day(iron.id, iron.days[0], [beach], camera)] == [
-            "Beach parking map"]
-        assert service.documents_for_day(iron.id + 1, day.id, location_ids, coordinator) == []
-
-
-def test_needed_on_location_covers_the_days_their_locations_and_production_wide_papers(client, app, auth, iron):
-    auth.login()
-    warehouse, beach = iron.locations["Harbour Warehouse"], iron.locations["Crosby Beach"]
-    uploaded(client, iron.id, title="Dock permit", needed_on_location="on", location_id=str(warehouse))
-    uploaded(client, iron.id, title="Day 2 sides", kind="sides", needed_on_location="on",
-             shoot_day_id=str(iron.days[1]), content=PDF + b"2")
-    uploaded(client, iron.id, title="Hospital route", kind="map", needed_on_location="on", content=PNG)
-    uploaded(client, iron.id, title="Beach permit", needed_on_location="on", location_id=str(beach),
-             content=PDF + b"beach")
-    uploaded(client, iron.id, title="Office-only permit copy", needed_on_location="on", visibility="coordinators",
-             location_id=str(warehouse), content=PDF + b"office")
-    uploaded(client, iron.id, title="Warehouse agreement", kind="location_agreement", location_id=str(warehouse),
-             content=PDF + b"agreement")
-    with app.app_context():
-        day_one = db.session.get(ShootDay, iron.days[0])
-        assert day_one.location_id == warehouse and all(s.location_id == warehouse for s in day_one.scenes)
-        camera = _person(CAMERA_CREW, iron.id)
-        assert {d.title for d in service.needed_on_location(camera, [iron.days[0]])} == {
-            "Dock permit", "Hospital route"}
-        assert {d.title for d in service.needed_on_location(camera, [iron.days[0], iron.days[1]])} == {
-            "Dock permit", "Hospital route", "Day 2 sides"}
-        assert service.needed_on_location(camera, []) != []  # production-wide papers are always needed
-
-
-def test_the_call_sheet_partial_links_each_document_to_its_download(client, app, iron, filed):
-    with app.test_request_context():
-        from flask import render_template
-        viewer = _person("coordinator@example.com", iron.id)
-        documents = service.documents_for_day(iron.id, iron.days[3], [], viewer)
-        html = render_template("documents/_for_day.html", documents=documents)
-    assert f'href="/p/{iron.id}/documents/{filed["permit"]}/versions/1/download"' in html
-    assert "Dock 100% closure permit" in html
-
+# The call sheet's paperwork: tests/test_paperwork.py ---------------------------------------
 
 def test_the_list_costs_the_same_number_of_queries_for_three_documents_or_thirty(client, app, auth, iron):
     auth.login()

@@ -57,6 +57,15 @@ def test_the_precache_lists_the_app_shell_with_hashed_urls(app, client):
         assert assets.version() == version
 
 
+def test_every_stylesheet_and_script_a_page_links_is_precached_so_saved_pages_look_right_offline(client):
+    module = client.get("/sw/assets.js").get_data(as_text=True)
+    precached = set(re.findall(r'"(/[^"]+)"', module))
+    page = client.get("/login").get_data(as_text=True)
+    linked = re.findall(r'(?:href|src)="(/static/(?:css|js)/[^"]+)"', page)
+    assert len(linked) >= 8
+    assert [url for url in linked if url not in precached] == []
+
+
 def test_hashed_static_urls_are_cached_for_a_year_and_stale_hashes_are_not(app, client):
     with app.test_request_context():
         from flask import url_for

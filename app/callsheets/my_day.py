@@ -1,8 +1,8 @@
 """Call sheets for crew on a phone: My day, my upcoming calls, confirm receipt."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -11,15 +11,34 @@ from app.callsheets import acknowledgements, service
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.routes import bp, commit_acknowledgement, prefetched
 from app.callsheets.schemas import ConfirmSchema
-from app.callsheets.viewing import called_people, for_viewer, main_location
+from app.callsheets.viewing import called_people, for_viewer, main_location, place_ids
+from app.documents.paperwork import needed_on_location, paperwork
 from app.extensions import db
 from app.schedule.models import Production
 from app.web import render, wants_fragment
 
 
+# The phone keeps "needed on location" papers for the calls of today and the next two days
+# (the days whose call sheets a sync saves, sync/PROTOCOL.md), and always for the next call.
+KEEP_DAYS_AHEAD = 2
+
+
 def production_today(production: Production):
     """Return today's date in the production's time zone."""
     return datetime.now(ZoneInfo(production.timezone)).date()
+
+
+def _papers(me, calls, today):
+    """Return the current call's paperwork and the papers to keep on the phone, in one query."""
+    horizon = today + timedelta(days=KEEP_DAYS_AHEAD)
+    places = {call.revision.shoot_day_id: place_ids(call.revision.content)
+              for index, call in enumerate(calls) if index == 0 or call.date <= horizon}
+    papers = paperwork(me, places)
+    current = calls[0].revision
+    on_sheet = [p for p in papers if p.belongs_to(current.shoot_day_id, places[current.shoot_day_id])]
+    days = {call.revision.shoot_day_id: call.revision.content["day"] for call in calls}
+    keep = [(days[day_id], paper) for day_id, paper in needed_on_location(papers, places)]
+    return on_sheet, keep
 
 
 @bp.get("/my-day")
@@ -37,9 +56,11 @@ def my_day(production_id: int):
     commit_acknowledgement()
     content = current.revision.content
     mine = called_people(content)[me.id]
+    papers, keep = _papers(me, calls, today)
     return render("callsheets/my_day.html", me=me, production=production, current=current, calls=calls, today=today,
                   revision=current.revision, ack=ack, mine=mine, place=main_location(content),
-                  sheet=for_viewer(content, me))
+                  sheet=for_viewer(content, me), papers=papers, keep=keep,
+                  keep_budget=current_app.config["DOCUMENT_OFFLINE_MAX_BYTES"])
 
 
 def _confirm_response(revision, ack, status=200, error=None, newer=None):

@@ -8,7 +8,8 @@ from app.callsheets import acknowledgements, notify, rest, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.schemas import BoardFilterSchema, PublishSchema
-from app.callsheets.viewing import for_viewer
+from app.callsheets.viewing import for_viewer, place_ids
+from app.documents.paperwork import paperwork
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
 from app.web import render, wants_fragment
@@ -37,7 +38,7 @@ def _preview(me, day, status=200, error=None):
     number = (latest.number if latest else 0) + 1
     colour = service.revision_colour(db.session.get(Production, day.production_id).revision_colours, number)
     return render("callsheets/preview.html", status=status, me=me, day=day, sheet=for_viewer(content, me),
-                  changes=rows, latest=latest, error=error, next_number=number, next_colour=colour,
+                  papers=paperwork(me, {day.id: place_ids(content)}), changes=rows, latest=latest, error=error, next_number=number, next_colour=colour,
                   shortfalls=rest.rest_shortfalls(day),
                   unchanged=latest is not None and latest.content == content)
 
@@ -104,6 +105,7 @@ def revision(production_id: int, revision_id: int):
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
                   reached=reached, unreachable=notify.unreachable(reached),
                   sheet=for_viewer(revision.content, me),
+                  papers=paperwork(me, {revision.shoot_day_id: place_ids(revision.content)}),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 
 

@@ -24,6 +24,11 @@ def main_location(content: dict) -> dict | None:
     return next((place for place in content["locations"] if place["id"] == content["location_id"]), None)
 
 
+def place_ids(content: dict) -> list[int]:
+    """Return the ids of the locations a call sheet sends people to (its paperwork follows them)."""
+    return [place["id"] for place in content["locations"]]
+
+
 def called_people(content: dict) -> dict[int, dict]:
     """Index everyone called on a call sheet by person id, in call sheet order.
 

@@ -31,6 +31,13 @@ VISIBILITIES = {
 }
 
 
+def size_label(size: int) -> str:
+    """Return a file size as people read it: 840 KB, 3.2 MB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def default_visibility(kind: str) -> str:
     """Return who sees a new document of this kind unless the coordinator chooses."""
     return COORDINATORS if kind == "contract" else EVERYONE
@@ -124,9 +131,7 @@ class DocumentVersion(db.Model):
 
     @property
     def size_label(self) -> str:
-        if self.size >= 1024 * 1024:
-            return f"{self.size / 1024 / 1024:.1f} MB"
-        return f"{max(1, round(self.size / 1024))} KB"
+        return size_label(self.size)
 
     def uploaded_in(self, timezone: str) -> datetime:
         """Return the upload time on the production's clock."""

@@ -2,8 +2,6 @@
 
 Never commits. Raises DocumentInvalid with field-level messages for the view to show.
 """
-from collections.abc import Iterable
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +11,7 @@ from app.documents.models import (DEPARTMENTS, EVERYONE, Document, DocumentTag,
 from app.documents.schemas import Upload
 from app.documents.storage import DocumentStore
 from app.extensions import db
-from app.schedule.models import Location, Scene, ShootDay
+from app.schedule.models import Location, ShootDay
 from app.timeutil import utcnow
 
 
@@ -25,7 +23,7 @@ class DocumentInvalid(Exception):
         self.messages = messages
 
 
-def _visible_to(viewer: Person):
+def visible_to(viewer: Person):
     """Return the SQL condition for documents viewer may see (archived ones: office only)."""
     if viewer.is_coordinator:
         return sa.true()
@@ -38,7 +36,7 @@ def _visible_to(viewer: Person):
 
 def _documents(viewer: Person):
     return (sa.select(Document)
-            .where(Document.production_id == viewer.production_id, _visible_to(viewer))
+            .where(Document.production_id == viewer.production_id, visible_to(viewer))
             .options(selectinload(Document.versions), selectinload(Document.tags),
                      selectinload(Document.departments), selectinload(Document.shoot_day),
                      selectinload(Document.location)))
@@ -74,39 +72,8 @@ def tags_in_use(viewer: Person) -> list[str]:
     """Return the tags on documents viewer may see, for the filter list."""
     return list(db.session.scalars(
         sa.select(DocumentTag.name).join(Document)
-        .where(Document.production_id == viewer.production_id, _visible_to(viewer))
+        .where(Document.production_id == viewer.production_id, visible_to(viewer))
         .distinct().order_by(DocumentTag.name)))
-
-
-def documents_for_day(production_id: int, shoot_day_id: int, location_ids: Iterable[int],
-                      viewer: Person) -> list[Document]:
-    """Return current documents attached to the day or its locations that viewer may see."""
-    if viewer.production_id != production_id:
-        return []
-    attached = [Document.shoot_day_id == shoot_day_id]
-    if location_ids := [i for i in location_ids if i is not None]:
-        attached.append(Document.location_id.in_(location_ids))
-    query = _documents(viewer).where(Document.archived_at.is_(None), sa.or_(*attached))
-    return list(db.session.scalars(query.order_by(Document.kind, Document.title)))
-
-
-def needed_on_location(viewer: Person, day_ids: Iterable[int]) -> list[Document]:
-    """Return the "needed on location" documents viewer may see for these shoot days.
-
-    A document counts when it is attached to one of the days, to a location used that day
-    (the day's or a scene's), or to no day and no location at all (needed every day).
-    """
-    day_ids = list(day_ids)
-    days = sa.select(ShootDay.id).where(ShootDay.production_id == viewer.production_id,
-                                        ShootDay.id.in_(day_ids))
-    locations = sa.union(
-        sa.select(ShootDay.location_id).where(ShootDay.id.in_(days)),
-        sa.select(Scene.location_id).where(Scene.shoot_day_id.in_(days)))
-    query = _documents(viewer).where(
-        Document.needed_on_location.is_(True), Document.archived_at.is_(None),
-        sa.or_(Document.shoot_day_id.in_(days), Document.location_id.in_(locations),
-               sa.and_(Document.shoot_day_id.is_(None), Document.location_id.is_(None))))
-    return list(db.session.scalars(query.order_by(Document.kind, Document.title)))
 
 
 def form_choices(viewer: Person) -> dict:

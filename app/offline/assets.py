@@ -9,12 +9,13 @@ SYNC_DIR = Path(__file__).resolve().parents[2] / "sync"
 # The app shell every phone keeps: htmx, styles, page scripts, icons (static/ paths).
 STATIC_PRECACHE = (
     "js/htmx-2.0.11.min.js", "js/callboard.js", "js/offline.js",
-    "css/callboard.css", "css/office.css", "css/callsheet.css", "css/checkins.css", "css/print.css",
+    "css/callboard.css", "css/account.css", "css/office.css", "css/callsheet.css", "css/checkins.css",
+    "css/documents.css", "css/print.css",
     "icons/callboard.svg", "icons/icon-192.png", "icons/icon-512.png",
     "icons/maskable-192.png", "icons/maskable-512.png", "icons/apple-touch-icon.png",
 )
 # Modules that page modules import by plain relative URL (no content hash).
-IMPORTED_STATIC = ("js/outbox-page.js",)
+IMPORTED_STATIC = ("js/outbox-page.js", "js/saved-documents.js")
 PAGE_PRECACHE = ("/offline", "/manifest.webmanifest")
 YEAR = 365 * 24 * 3600
 _hashes: dict[tuple[str, float], str] = {}

@@ -1,8 +1,10 @@
 // Offline support on every page: the service worker, its updates, the offline banner,
-// the outbox (outbox-page.js) and clearing this phone at sign-out.
+// the outbox (outbox-page.js), documents kept on the phone (saved-documents.js) and
+// clearing this phone at sign-out.
 import { cacheNames, clearAll } from "/sw/caches.js";
 import { bannerText } from "/sw/ui.js";
 import { outbox, startOutbox, stopOutbox } from "./outbox-page.js";
+import { startSavedDocuments, stopSavingDocuments } from "./saved-documents.js";
 
 let reloading = false;
 
@@ -70,7 +72,7 @@ async function signOut(event) {
   event.preventDefault();
   const waiting = (await outbox.list()).filter((a) => a.state === "pending").length;
   if (waiting && !confirm(`${waiting} action(s) not sent yet will be lost on this phone. Sign out anyway?`)) return;
-  await stopOutbox();  // a flush still saving pages finishes before they are cleared
+  await Promise.all([stopOutbox(), stopSavingDocuments()]);  // nothing saved after the clear
   await Promise.all([clearAll(caches), outbox.clear()]);
   navigator.serviceWorker?.controller?.postMessage({ type: "clear" });
   form.submit();
@@ -106,3 +108,4 @@ iosInstallHint();
 listSavedPages();
 registerWorker().catch(() => notice("no-worker", null));
 startOutbox(notice).catch(() => undefined);
+startSavedDocuments();
