@@ -272,11 +272,16 @@ def test_my_day_keeps_the_next_call_even_when_it_is_further_away(office, client,
     assert [title for title, _size, _day in _kept(page(client, office.url("/my-day")))] == ["Night dock permit"]
 
 
-def test_my_day_asks_to_keep_nothing_without_needed_papers(office, client, auth):
+def test_my_day_asks_to_keep_nothing_without_needed_papers_so_the_phone_drops_what_it_kept(office, client, auth):
     file(office, "Parking map", kind="map", content=PNG, day=0)
     auth.login("crew@example.com")
     html = page(client, office.url("/my-day"))
-    assert "data-keep-documents" not in html and titles(html) == ["Parking map"]
+    assert titles(html) == ["Parking map"] and _kept(html) == []
+    assert re.search(r'<section class="card my needed" data-keep-documents [^>]* hidden>\s*</section>', html)
+    with office.editing() as session:
+        session.execute(sa.delete(CallSheetRevision))
+    html = page(client, office.url("/my-day"))  # no call at all
+    assert "No call yet" in html and re.search(r"data-keep-documents [^>]* hidden>", html)
 
 
 def test_the_budget_for_kept_papers_is_configurable(office, papers, client, auth):

@@ -49,8 +49,10 @@ def my_day(production_id: int):
     production = db.session.get(Production, production_id)
     today = production_today(production)
     calls = acknowledgements.upcoming_calls(me, today)
-    if not calls:
-        return render("callsheets/my_day.html", me=me, production=production, current=None, calls=[])
+    budget = current_app.config["DOCUMENT_OFFLINE_MAX_BYTES"]
+    if not calls:  # nothing to keep: the phone drops what it kept for earlier calls
+        return render("callsheets/my_day.html", me=me, production=production, current=None, calls=[], keep=[],
+                      keep_budget=budget)
     current = calls[0]
     ack = acknowledgements.opened(current.revision, me, prefetched())
     commit_acknowledgement()
@@ -59,8 +61,7 @@ def my_day(production_id: int):
     papers, keep = _papers(me, calls, today)
     return render("callsheets/my_day.html", me=me, production=production, current=current, calls=calls, today=today,
                   revision=current.revision, ack=ack, mine=mine, place=main_location(content),
-                  sheet=for_viewer(content, me), papers=papers, keep=keep,
-                  keep_budget=current_app.config["DOCUMENT_OFFLINE_MAX_BYTES"])
+                  sheet=for_viewer(content, me), papers=papers, keep=keep, keep_budget=budget)
 
 
 def _confirm_response(revision, ack, status=200, error=None, newer=None):

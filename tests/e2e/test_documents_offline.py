@@ -1,0 +1,104 @@
+"""Real Chromium against the real app: a document needed on location opens on the phone with the server stopped."""
+import re
+
+from playwright.sync_api import expect
+
+from e2e.conftest import login
+
+CREW, COORDINATOR = "crew@example.com", "coordinator@example.com"
+LONDON = "Europe/London"
+TITLE = "Vance House filming permit"
+# A one-page PDF with its text, as a council's permit office would send it.
+PERMIT = (b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+          b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+          b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+          b" /Resources <</Font <</F1 5 0 R>>>>>> endobj\n"
+          b"4 0 obj <</Length 58>> stream\nBT /F1 24 Tf 72 760 Td (Filming permit: Vance House) Tj ET\n"
+          b"endstream endobj\n5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n"
+          b"trailer <</Root 1 0 R>>\n%%EOF\n")
+SAME_BYTES = """async (url) => {
+  const response = await fetch(url);
+  return {status: response.status, type: response.headers.get("Content-Type"),
+          bytes: [...new Uint8Array(await response.arrayBuffer())]};
+}"""
+KEPT_DOCUMENTS = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) {
+      if (request.url.includes("/documents/")) urls.push(new URL(request.url).pathname);
+    }
+  }
+  return urls;
+}"""
+
+
+def upload_permit_for_tomorrow(page, day_id: int) -> None:
+    """Upload the permit through the real form, for day 2, needed on location, and publish day 2."""
+    page.goto("/p/1/documents/new")
+    page.get_by_label("File").set_input_files({"name": "vance-house-permit.pdf", "mimeType": "application/pdf",
+                                               "buffer": PERMIT})
+    page.locator("select[name=kind]").select_option("permit")
+    page.locator("input[name=title]").fill(TITLE)
+    page.locator("select[name=shoot_day_id]").select_option(str(day_id))
+    page.locator("input[name=needed_on_location]").check()
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    page.goto(f"/p/1/days/{day_id}/callsheet")
+    page.get_by_role("button", name=re.compile(r"^Publish revision 1")).click()
+    expect(page.locator(".day-documents")).to_contain_text(TITLE)  # the published revision lists it
+
+
+def test_a_document_needed_on_location_opens_on_the_phone_with_the_server_stopped(fresh_server, devices):
+    (day_two,), = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
+    upload_permit_for_tomorrow(login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR), day_two)
+    (document_id, size), = fresh_server.sql("SELECT d.id, v.size FROM documents d JOIN document_versions v"
+                                            " ON v.document_id = d.id WHERE d.title = ?", (TITLE,))
+    url = f"/p/1/documents/{document_id}/versions/1/download"
+    assert size == len(PERMIT)
+
+    phone = devices.phone(timezone_id=LONDON)
+    page = login(phone.new_page(), CREW)
+    page.goto("/p/1/my-day")
+    kept = page.locator(f'[data-keep][data-doc-url="{url}"]')
+    expect(kept).to_contain_text("Day 2")
+    expect(kept.locator("[data-offline-state]")).to_have_text("Saved on this phone")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the service worker controls the page
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    expect(kept.locator("[data-offline-state]")).to_have_text("Saved on this phone")
+
+    fresh_server.stop()
+    with page.expect_response(lambda response: response.url.endswith(url)) as opened:
+        kept.get_by_role("link", name=TITLE).click()
+    response = opened.value
+    assert response.from_service_worker
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith('inline; filename="vance-house-permit.pdf"')
+    assert page.url.endswith(url)
+    page.goto("/p/1/my-day")  # My day, from the phone, still says which papers are here
+    expect(page.locator("[data-notice=offline]")).to_contain_text("Offline")
+    expect(kept.locator("[data-offline-state]")).to_have_text("Saved on this phone")
+    served = page.evaluate(SAME_BYTES, url)
+    assert served == {"status": 200, "type": "application/pdf", "bytes": list(PERMIT)}
+
+    fresh_server.start()
+    office = devices.tablet(timezone_id=LONDON).new_page()
+    login(office, COORDINATOR).goto(f"/p/1/documents/{document_id}")
+    office.get_by_role("button", name="Archive").click()
+    expect(office.locator(".doc-meta")).to_contain_text("Archived")
+    page.goto("/p/1/my-day")  # no longer needed: it leaves the phone
+    expect(page.locator("[data-keep-documents]")).to_be_hidden()
+    page.wait_for_function(f"({KEPT_DOCUMENTS})().then((urls) => urls.length === 0)", polling=100)
+
+
+def test_signing_out_leaves_no_document_on_the_phone(fresh_server, devices):
+    (day_two,), = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
+    upload_permit_for_tomorrow(login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR), day_two)
+    page = login(devices.phone(timezone_id=LONDON).new_page(), CREW)
+    page.goto("/p/1/my-day")
+    expect(page.locator("[data-keep] [data-offline-state]")).to_have_text("Saved on this phone")
+    assert len(page.evaluate(KEPT_DOCUMENTS)) == 1
+    with page.expect_navigation(url=lambda url: "/login" in url):
+        page.get_by_role("button", name="Sign out").click()
+    assert page.evaluate(KEPT_DOCUMENTS) == []
