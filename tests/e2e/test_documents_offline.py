@@ -21,6 +21,8 @@ SAME_BYTES = """async (url) => {
   return {status: response.status, type: response.headers.get("Content-Type"),
           bytes: [...new Uint8Array(await response.arrayBuffer())]};
 }"""
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
 KEPT_DOCUMENTS = """async () => {
   const urls = [];
   for (const name of await caches.keys()) {
@@ -32,19 +34,38 @@ KEPT_DOCUMENTS = """async () => {
 }"""
 
 
-def upload_permit_for_tomorrow(page, day_id: int) -> None:
-    """Upload the permit through the real form, for day 2, needed on location, and publish day 2."""
+def upload(page, title: str, kind: str, *, content: bytes = PERMIT, filename: str = "permit.pdf",
+           mime: str = "application/pdf", day_id: int | None = None, location: str | None = None,
+           needed: bool = False, visibility: str | None = None, department: str | None = None) -> None:
+    """Upload a document through the real form, as the coordinator on the tablet."""
     page.goto("/p/1/documents/new")
-    page.get_by_label("File").set_input_files({"name": "vance-house-permit.pdf", "mimeType": "application/pdf",
-                                               "buffer": PERMIT})
-    page.locator("select[name=kind]").select_option("permit")
-    page.locator("input[name=title]").fill(TITLE)
-    page.locator("select[name=shoot_day_id]").select_option(str(day_id))
-    page.locator("input[name=needed_on_location]").check()
+    page.get_by_label("File").set_input_files({"name": filename, "mimeType": mime, "buffer": content})
+    page.locator("select[name=kind]").select_option(kind)
+    page.locator("input[name=title]").fill(title)
+    if day_id:
+        page.locator("select[name=shoot_day_id]").select_option(str(day_id))
+    if location:
+        page.locator("select[name=location_id]").select_option(label=location)
+    if needed:
+        page.locator("input[name=needed_on_location]").check()
+    if visibility:
+        page.locator(f"input[name=visibility][value={visibility}]").check()
+    if department:
+        page.locator(".doc-departments label", has_text=department).locator("input").check()
     page.get_by_role("button", name="Upload", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def publish(page, day_id: int) -> None:
     page.goto(f"/p/1/days/{day_id}/callsheet")
-    page.get_by_role("button", name=re.compile(r"^Publish revision 1")).click()
+    page.get_by_role("button", name=re.compile(r"^Publish revision")).click()
+    expect(page.locator(".rvb")).not_to_contain_text("Draft")
+
+
+def upload_permit_for_tomorrow(page, day_id: int) -> None:
+    """Upload the permit for day 2, needed on location, and publish day 2."""
+    upload(page, TITLE, "permit", filename="vance-house-permit.pdf", day_id=day_id, needed=True)
+    publish(page, day_id)
     expect(page.locator(".day-documents")).to_contain_text(TITLE)  # the published revision lists it
 
 
@@ -102,3 +123,67 @@ def test_signing_out_leaves_no_document_on_the_phone(fresh_server, devices):
     with page.expect_navigation(url=lambda url: "/login" in url):
         page.get_by_role("button", name="Sign out").click()
     assert page.evaluate(KEPT_DOCUMENTS) == []
+
+
+def day_ids(server) -> list[int]:
+    return [day_id for (day_id,) in server.sql("SELECT id FROM shoot_days WHERE production_id = 1 ORDER BY date")]
+
+
+def look_at(page, screenshot, name: str, element: str | None = None) -> None:
+    """Save the page (and one part of it, close up) in the light theme and in the dark one."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        path = screenshot(page, f"{name}-{scheme}")
+        if element:  # close up, and as the screen shows it among the rest
+            part = page.locator(element).first
+            part.screenshot(path=path.with_name(f"{name}-{scheme}-close.png"))
+            part.scroll_into_view_if_needed()
+            page.screenshot(path=path.with_name(f"{name}-{scheme}-screen.png"))
+    page.emulate_media(color_scheme="light")
+
+
+def test_paperwork_on_the_call_sheet_my_day_and_the_list_on_a_phone_a_tablet_and_paper(
+        fresh_server, devices, screenshot):
+    days = day_ids(fresh_server)
+    office = login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR)
+    upload(office, "Harbour Warehouse filming permit", "permit", location="Harbour Warehouse", needed=True)
+    upload(office, "Crew parking map, Kings Dock level 2", "map", content=PNG, filename="parking.png",
+           mime="image/png", day_id=days[0])
+    upload(office, "Public liability insurance certificate", "insurance", needed=True)
+    upload(office, "Warehouse location agreement", "location_agreement", location="Harbour Warehouse",
+           visibility="coordinators")
+    upload(office, "Camera department sides, scenes 12–16", "sides", day_id=days[0], visibility="departments",
+           department="Camera")
+    upload_permit_for_tomorrow(office, days[1])
+
+    phone = login(devices.phone(timezone_id=LONDON).new_page(), CREW)
+    phone.goto("/p/1/my-day")
+    states = phone.locator("[data-keep] [data-offline-state]")
+    expect(states).to_have_count(3)
+    for index in range(3):
+        expect(states.nth(index)).to_have_text("Saved on this phone")
+    sheet = phone.locator(".day-documents li")
+    expect(sheet).to_have_count(4)  # the permit, the insurance, the map and the camera sides; not the agreement
+    expect(phone.locator(".day-documents")).not_to_contain_text("location agreement")
+    look_at(phone, screenshot, "paperwork-my-day-phone", ".needed")
+    look_at(phone, screenshot, "paperwork-sheet-phone", ".day-documents")
+    phone.goto("/p/1/documents/")
+    expect(phone.locator(".doc-item [data-offline-state=saved]")).to_have_count(3)  # today's two and tomorrow's
+    look_at(phone, screenshot, "paperwork-list-phone")
+
+    office.goto("/p/1/my-day")  # the coordinator is called too: her tablet keeps the papers
+    expect(office.locator("[data-keep] [data-offline-state=saved]")).to_have_count(3)
+    revision = office.locator(".upcoming a").first.get_attribute("href")
+    office.goto(revision)
+    expect(office.locator(".day-documents")).to_contain_text("Office only")
+    look_at(office, screenshot, "paperwork-sheet-tablet", ".day-documents")
+    office.goto("/p/1/documents/")
+    look_at(office, screenshot, "paperwork-list-tablet")
+
+    office.emulate_media(media="print")  # the call sheet on paper lists its paperwork by title
+    office.goto(revision)
+    paper = office.locator(".day-documents")
+    expect(paper).to_be_visible()
+    expect(paper).to_contain_text("Harbour Warehouse filming permit")
+    expect(paper.locator("[data-offline-state]").first).to_be_hidden()
+    screenshot(office, "paperwork-sheet-print")
