@@ -4,9 +4,9 @@
 import { cacheNames, clearAll } from "/sw/caches.js";
 import { bannerText } from "/sw/ui.js";
 import { outbox, startOutbox, stopOutbox } from "./outbox-page.js";
-import { startSavedDocuments, stopSavingDocuments } from "./saved-documents.js";
 
 let reloading = false;
+let savedDocuments = null;
 
 function noticeArea() {
   const main = document.querySelector("main");
@@ -72,7 +72,7 @@ async function signOut(event) {
   event.preventDefault();
   const waiting = (await outbox.list()).filter((a) => a.state === "pending").length;
   if (waiting && !confirm(`${waiting} action(s) not sent yet will be lost on this phone. Sign out anyway?`)) return;
-  await Promise.all([stopOutbox(), stopSavingDocuments()]);  // nothing saved after the clear
+  await Promise.all([stopOutbox(), savedDocuments?.stopSavingDocuments()]);  // nothing saved after the clear
   await Promise.all([clearAll(caches), outbox.clear()]);
   navigator.serviceWorker?.controller?.postMessage({ type: "clear" });
   form.submit();
@@ -93,6 +93,15 @@ async function listSavedPages() {
   }
 }
 
+// Loaded only where documents are listed, or where My day may drop some kept earlier.
+async function startDocuments() {
+  if (!("caches" in self)) return;
+  const keeping = document.querySelector("[data-keep-documents]") && await caches.has(cacheNames("").documents);
+  if (!keeping && !document.querySelector("[data-doc-url]")) return;
+  savedDocuments = await import("./saved-documents.js");
+  await savedDocuments.startSavedDocuments();
+}
+
 function iosInstallHint() {
   const ios = /iphone|ipad|ipod/i.test(navigator.userAgent);
   if (!ios || navigator.standalone || localStorage.getItem("callboard-ios-hint")) return;
@@ -108,4 +117,4 @@ iosInstallHint();
 listSavedPages();
 registerWorker().catch(() => notice("no-worker", null));
 startOutbox(notice).catch(() => undefined);
-startSavedDocuments();
+startDocuments().catch(() => undefined);
