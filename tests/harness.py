@@ -123,8 +123,9 @@ class AppServer:
     """The real Callboard app under gunicorn on a loopback port with its own database."""
 
     def __init__(self, workdir: Path, database: Path, *, port: int | None = None,
-                 workers: int = 2, ready_timeout: float = 30.0):
+                 workers: int = 2, ready_timeout: float = 30.0, env: dict[str, str] | None = None):
         self.workdir = Path(workdir)
+        self.env = dict(env or {})  # extra environment, e.g. PUSH_ALLOWED_ORIGINS
         self.database = Path(database)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -148,7 +149,7 @@ class AppServer:
             self.starts += 1
             env = server_environment(self.database, self.workdir / "instance",
                                      CALLBOARD_BIND=f"127.0.0.1:{self.port}",
-                                     CALLBOARD_WORKERS=str(self.workers))
+                                     CALLBOARD_WORKERS=str(self.workers), **self.env)
             with open(self.log_path, "a") as log:
                 log.write(f"\n--- start {self.starts} ---\n")
                 log.flush()

@@ -131,13 +131,19 @@ def board(production_id: int, revision_id: int):
         abort(400, "Show either all people or only the unconfirmed.")
     headers = {}
     if wants_fragment():
-        # Polls every 5 s: when nobody opened or confirmed anything since, answer 304 without
+        # Polls every 5 s: when nobody opened or confirmed anything and no push alert of this
+    # revision was delivered or given up on since, answer 304 without
         # loading the call sheet or rendering (Flask-Compress suffixes the tag with ":br").
-        tag = f"board-{revision.id}-{show}-{acknowledgements.board_version(revision)}"
+        version = acknowledgements.board_version(revision, also=notify.reach_digest(revision))
+        tag = f"board-{revision.id}-{show}-{version}"
         if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):
             return "", 304, {"ETag": f'"{tag}"', "Vary": "HX-Request"}
         headers["ETag"] = f'"{tag}"'
     state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
+    reached = notify.reach(revision)
     body, status, base = render("callsheets/board.html", "board", me=me, revision=revision, show=show,
-                                **state, newest=service.newest_number(revision.shoot_day_id))
+                                **state, newest=service.newest_number(revision.shoot_day_id),
+                                reach={row.person_id: row for row in reached},
+                                reach_summary=notify.reach_summary(reached),
+                                unreachable=notify.unreachable(reached, state["seen"]))
     return body, status, {**base, **headers}
