@@ -148,10 +148,9 @@ def test_pushes_live_until_the_call_are_urgent_on_the_day_and_replace_older_news
 
 
 def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, auth, phones, push_service, worker):
-    from pushservice import Answer
     from callsheet_fixtures import text_of
 
-    push_service.script(phones[film.dana_id], Answer(status=404))
+    push_service.script(phones[film.chris_id], Answer(status=404))
     auth.login(COORDINATOR)
     revision = _published(client, film, 1)
     worker.drain()
@@ -160,10 +159,11 @@ def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, aut
     assert "Not reached" in text
     assert 'href="tel:+447700900104"' in html  # Priya has no account: no device, phone her
     unreached = html.split('class="list unreached"')[1].split("</ul>")[0]
-    assert "Priya Raman" in unreached and "Dana Whitfield" in unreached
-    assert "Chris Dunmore" not in unreached
-    assert "Chris Dunmore</b> <small>changed</small> <span class=\"reach-status pushed\">pushed" in html
-    assert "no device" in unreached and "failed" in unreached
+    assert "Priya Raman" in unreached and "Chris Dunmore" in unreached
+    assert "no device" in unreached and "failed: The device&#39;s subscription has expired (404)" in unreached
+    # Dana was pushed, and is reading it anyway: nobody needs to phone her.
+    assert "Dana Whitfield" not in unreached
+    assert "Dana Whitfield</b> <small>changed</small> <span class=\"reach-status pushed\">pushed" in html
 
     auth.logout()
     auth.login("crew@example.com")

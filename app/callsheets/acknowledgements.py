@@ -102,6 +102,13 @@ def board_version(revision: CallSheetRevision, also=()) -> str:
     return ".".join(str(value) for value in values)
 
 
+def seen_by(revision: CallSheetRevision) -> set[int]:
+    """Return the ids of the people who opened (or confirmed) the revision."""
+    return set(db.session.scalars(sa.select(Acknowledgement.person_id).where(
+        Acknowledgement.revision_id == revision.id,
+        sa.or_(Acknowledgement.opened_at.is_not(None), Acknowledgement.confirmed_at.is_not(None)))))
+
+
 def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
     """Return each called person's state for a revision (not opened / opened / confirmed), counts,
     and `seen`: everyone (called or not) who opened or confirmed it."""

@@ -95,14 +95,15 @@ def revision(production_id: int, revision_id: int):
     revision = in_production(CallSheetRevision, revision_id, production_id)
     ack = acknowledgements.opened(revision, me, prefetched())
     commit_acknowledgement()
-    changes, forced, reached = [], [], []
+    changes, forced, reached, unreachable = [], [], [], []
     if me.is_coordinator:  # what changed for whom, and who heard, is the office's business
         previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
         forced = rest.forced_calls(revision)
         reached = notify.reach(revision)
+        unreachable = notify.unreachable(reached, acknowledgements.seen_by(revision)) if reached else []
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
-                  reached=reached, unreachable=notify.unreachable(reached),
+                  reached=reached, unreachable=unreachable,
                   sheet=for_viewer(revision.content, me),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 

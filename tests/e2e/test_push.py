@@ -11,17 +11,20 @@ worker through the DevTools protocol (ServiceWorker.deliverPushMessage).
 """
 import json
 import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 from py_vapid import Vapid
 
 from harness import AppServer, copy_database
-from pushservice import PushService, vapid_private_key_text, wait_for_deliveries
+from pushservice import Answer, PushService, vapid_private_key_text, wait_for_deliveries
 
 CREW, COORDINATOR = "crew@example.com", "coordinator@example.com"
 CREW_NAME = "Chris Dunmore"
 SUBSCRIPTION_KEY = "callboard-e2e-push-subscription"
+SIGNAL_BACK = 15_000  # ms: the board polls every 5 s
 
 # Replaces the browser's push subscription with one on the loopback push service. The
 # subscription survives reloads (localStorage), as a real one would.
@@ -108,13 +111,17 @@ def fresh_server(tmp_path, demo_database, push_service, vapid_private_key):
     server.kill()
 
 
-def first_day_ids(server) -> tuple[int, int, int]:
-    """Return (production id, day 1 id, Chris Dunmore's person id) in The Iron Men."""
-    [(production_id, day_id, person_id)] = server.sql(
-        "SELECT p.id, d.id, m.id FROM productions p JOIN shoot_days d ON d.production_id = p.id "
-        "JOIN people m ON m.production_id = p.id WHERE p.title = 'The Iron Men' AND m.name = ? "
-        "ORDER BY d.date LIMIT 1", (CREW_NAME,))
-    return production_id, day_id, person_id
+def first_day_ids(server) -> tuple[int, int]:
+    """Return (production id, day 1 id) of The Iron Men."""
+    [(production_id, day_id)] = server.sql(
+        "SELECT p.id, d.id FROM productions p JOIN shoot_days d ON d.production_id = p.id "
+        "WHERE p.title = 'The Iron Men' ORDER BY d.date LIMIT 1")
+    return production_id, day_id
+
+
+def person_id(server, production_id: int, name: str) -> int:
+    [(found,)] = server.sql("SELECT id FROM people WHERE production_id = ? AND name = ?", (production_id, name))
+    return found
 
 
 def minus_thirty(clock: str) -> str:
@@ -123,19 +130,43 @@ def minus_thirty(clock: str) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def publish_earlier_call(office, production_id: int, day_id: int, person_id: int) -> tuple[str, str, int]:
-    """In the office UI, move the person's call 30 minutes earlier and publish; return (before, after, revision id)."""
+def publish_earlier_calls(office, production_id: int, day_id: int, *person_ids: int) -> tuple[dict, int]:
+    """In the office UI, move each person's call 30 minutes earlier and publish revision 2.
+
+    Return ({person id: (before, after)}, the new revision's id).
+    """
     office.goto(f"/p/{production_id}/days/{day_id}")
-    row = office.locator(f"form#call-{person_id}")
-    before = row.locator(".call-time .clock").inner_text().strip()
-    after = minus_thirty(before)
-    row.locator("input[name=call_override]").fill(after)
-    row.locator("button[value=save]").click()
-    expect(office.locator(f"form#call-{person_id}").get_by_role("status")).to_have_text("Saved")
+    moves = {}
+    for person in person_ids:
+        row = office.locator(f"form#call-{person}")
+        before = row.locator(".call-time .clock").inner_text().strip()
+        moves[person] = (before, minus_thirty(before))
+        row.locator("input[name=call_override]").fill(moves[person][1])
+        row.locator("button[value=save]").click()
+        expect(office.locator(f"form#call-{person}").get_by_role("status")).to_have_text("Saved")
     office.goto(f"/p/{production_id}/days/{day_id}/callsheet")
     office.get_by_role("button", name=re.compile(r"^Publish revision 2")).click()
     expect(office).to_have_url(re.compile(rf"/p/{production_id}/revisions/\d+$"))
-    return before, after, int(office.url.rstrip("/").rsplit("/", 1)[1])
+    return moves, int(office.url.rstrip("/").rsplit("/", 1)[1])
+
+
+def stub_push(context, subscriber) -> None:
+    """Make the context's pages subscribe to the loopback push service with the subscriber's keys."""
+    context.add_init_script(STUB_SUBSCRIBE.replace("ARGUMENTS", ", ".join(
+        json.dumps(value) for value in (subscriber.endpoint, subscriber.p256dh, subscriber.auth,
+                                        SUBSCRIPTION_KEY))))
+
+
+def turn_on_push(page):
+    """Tap the opt-in on the account page (the service worker already installed); return the section."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto("/account/notifications")
+    optin = page.locator("#push-optin")
+    enable = optin.get_by_role("button", name="Turn on push alerts")
+    expect(enable).to_be_visible()
+    enable.click()
+    expect(optin.locator("[data-push-state=on]")).to_be_visible()
+    return optin
 
 
 def service_worker_registration(context, page) -> tuple[object, str]:
@@ -153,28 +184,22 @@ def service_worker_registration(context, page) -> tuple[object, str]:
 
 def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revision_cached(
         fresh_server, push_service, devices, login):
-    production_id, day_id, person_id = first_day_ids(fresh_server)
+    production_id, day_id = first_day_ids(fresh_server)
+    chris, robin = (person_id(fresh_server, production_id, name) for name in (CREW_NAME, "Robin Hale"))
     phone_keys = push_service.subscriber()
     phone = devices.phone(permissions=["notifications"])
-    phone.add_init_script(STUB_SUBSCRIBE.replace("ARGUMENTS", ", ".join(
-        json.dumps(value) for value in (phone_keys.endpoint, phone_keys.p256dh, phone_keys.auth,
-                                        SUBSCRIPTION_KEY))))
+    stub_push(phone, phone_keys)
 
     # Chris opens Callboard, the service worker takes over, and he turns push on with a tap.
     crew = login(phone.new_page(), CREW)
-    crew.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    crew.goto("/account/notifications")
-    optin = crew.locator("#push-optin")
-    enable = optin.get_by_role("button", name="Turn on push alerts")
-    expect(enable).to_be_visible()
-    enable.click()
-    expect(optin.locator("[data-push-state=on]")).to_be_visible()
+    turn_on_push(crew)
     expect(crew.locator("#devices li")).to_have_count(1)
     assert fresh_server.sql("SELECT endpoint FROM push_subscriptions") == [(phone_keys.endpoint,)]
 
-    # The coordinator moves Chris's call earlier and publishes revision 2.
+    # The coordinator moves Chris's call (and Robin's: Robin has no account) and publishes revision 2.
     office = login(devices.tablet().new_page(), COORDINATOR)
-    before, after, revision_id = publish_earlier_call(office, production_id, day_id, person_id)
+    moves, revision_id = publish_earlier_calls(office, production_id, day_id, chris, robin)
+    before, after = moves[chris]
     revision_url = f"/p/{production_id}/revisions/{revision_id}"
 
     # The embedded push worker sends it; the push service checked the VAPID JWT and decrypted it.
@@ -184,9 +209,21 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
     assert message["title"] == f"Your call moved {before} → {after}"
     assert "Day 1" in message["body"] and "Revision Blue" in message["body"]
     assert message["url"] == revision_url and message["tag"] == f"day-{day_id}"
-    assert received.urgency in ("high", "normal") and received.ttl > 0
+    [(shoot_date,)] = fresh_server.sql("SELECT date FROM shoot_days WHERE id = ?", (day_id,))
+    same_day = date.fromisoformat(shoot_date) <= datetime.now(ZoneInfo("Europe/London")).date()
+    assert received.urgency == ("high" if same_day else "normal") and received.ttl > 0
     assert received.topic and received.claims["sub"].startswith("mailto:")
     assert len(phone_keys.delivered) == 1 and push_service.rejections == []
+
+    # The coordinator's board shows, live, that Chris was pushed and Robin must be phoned.
+    office.goto(f"{revision_url}/board")
+    expect(office.locator("#board tr", has_text=CREW_NAME).locator(".reach-status")).to_have_text(
+        "Push: pushed", timeout=SIGNAL_BACK)  # the worker records it; the board polls every 5 s
+    phone_them = office.locator(".unreached-board")
+    expect(phone_them).to_contain_text("Not reached — phone them (1)")
+    expect(phone_them.get_by_role("link", name="Call +44 7700 900114")).to_have_attribute(
+        "href", "tel:+447700900114")
+    expect(phone_them).not_to_contain_text(CREW_NAME)
 
     # The phone's service worker gets exactly what the push service decrypted.
     cdp, registration_id = service_worker_registration(phone, crew)
@@ -204,7 +241,7 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
     # Saving it ahead of time is not reading it: the board still says Not opened.
     assert fresh_server.sql(
         "SELECT count(*) FROM acknowledgements WHERE revision_id = ? AND person_id = ? "
-        "AND opened_at IS NOT NULL", (revision_id, person_id)) == [(0,)]
+        "AND opened_at IS NOT NULL", (revision_id, chris)) == [(0,)]
 
     # With the server stopped, tapping the notification takes Chris's open Callboard window to
     # the new revision, from the cache. (Headless Chromium cannot click a notification: the
@@ -221,3 +258,112 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
 
     for context in (phone,):
         assert context.watch.errors == []
+
+
+# Screens ------------------------------------------------------------------------------------
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+NO_PUSH = "delete window.PushManager;"
+BLOCKED = 'Object.defineProperty(Notification, "permission", { get: () => "denied" });'
+# Visible controls smaller than a fingertip (44 x 44 CSS px), and sideways overflow.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    "main button, main a.button, main .row > a, main a.tel, main .seg a, main label.choice, main summary")]
+  .filter((el) => el.offsetParent !== null)
+  .map((el) => [el, el.getBoundingClientRect()])
+  .filter(([, box]) => box.height < 44 || box.width < 44)
+  .map(([el, box]) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}" ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+def look_at(page, screenshot, name: str) -> None:
+    """Save the page light and dark; fail on controls too small to tap or sideways scrolling."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        screenshot(page, f"push-{name}-{scheme}")
+        assert page.evaluate(OVERFLOW) <= 0, f"{name} ({scheme}) scrolls sideways"
+    assert page.evaluate(SMALL_TARGETS) == [], f"{name}: controls smaller than 44 px"
+    page.emulate_media(color_scheme="light")
+
+
+def test_the_push_screens_in_every_state_fit_phone_and_tablet_light_and_dark(
+        fresh_server, push_service, devices, login, screenshot):
+    production_id, day_id = first_day_ids(fresh_server)
+    chris, robin, dana = (person_id(fresh_server, production_id, name)
+                          for name in (CREW_NAME, "Robin Hale", "Dana Whitfield"))
+    sizes = {"phone": devices.phone, "tablet": devices.tablet}
+
+    # The opt-in in each state a browser can put it in.
+    for size, make in sizes.items():
+        for state, options, script in (
+                ("unsupported", {}, NO_PUSH),
+                ("not-installed", {"user_agent": IPHONE}, None),
+                ("blocked", {}, BLOCKED),
+                ("off", {}, None)):
+            context = make(**options)
+            if script:
+                context.add_init_script(script)
+            page = login(context.new_page(), CREW)
+            page.goto("/account/notifications")
+            expect(page.locator(f"[data-push-state={state}]")).to_be_visible()
+            look_at(page, screenshot, f"optin-{state}-{size}")
+            context.close()
+
+    # On, with two devices: Chris's phone and a tablet (whose alerts will fail).
+    phone_keys, office_keys, tablet_keys = (push_service.subscriber() for _ in range(3))
+    phone = devices.phone(permissions=["notifications"])
+    stub_push(phone, phone_keys)
+    crew = login(phone.new_page(), CREW)
+    turn_on_push(crew)
+    crew.evaluate("""async ([endpoint, p256dh, auth]) => {
+      const key = (await (await fetch("/push/key")).json()).publicKey;
+      const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+      const answer = await fetch("/push/subscriptions", {method: "POST", headers: {
+        "Content-Type": "application/json", "X-CSRFToken": token},
+        body: JSON.stringify({endpoint, keys: {p256dh, auth}, applicationServerKey: key})});
+      if (!answer.ok) throw new Error(`subscribe: ${answer.status}`);
+    }""", [tablet_keys.endpoint, tablet_keys.p256dh, tablet_keys.auth])
+    crew.reload()
+    expect(crew.locator("#devices li")).to_have_count(2)
+    this_device = crew.locator("#devices li", has=crew.locator("[data-this-device]:visible"))
+    expect(this_device).to_have_attribute("data-endpoint", phone_keys.endpoint)  # not the tablet
+    crew.locator("#devices li").first.get_by_role("button", name="Send me a test").click()
+    expect(crew.locator("#devices").get_by_role("status")).to_contain_text("Test sent")
+    look_at(crew, screenshot, "optin-on-devices-phone")
+
+    # The office: Dana's tablet refuses every alert (410); Robin has no device. Three calls move.
+    office_context = devices.tablet(permissions=["notifications"])
+    stub_push(office_context, office_keys)
+    office = login(office_context.new_page(), COORDINATOR)
+    turn_on_push(office)
+    look_at(office, screenshot, "optin-on-tablet")
+    push_service.script(office_keys, *[Answer(status=410)] * 3)
+    _, revision_id = publish_earlier_calls(office, production_id, day_id, chris, robin, dana)
+    revision_url = f"/p/{production_id}/revisions/{revision_id}"
+    assert wait_for_deliveries(push_service, 2)  # Chris's phone: the test and the moved call
+    office.goto(f"{revision_url}/board")
+    expect(office.locator("#board tr", has_text=CREW_NAME).locator(".reach-status")).to_have_text(
+        "Push: pushed", timeout=SIGNAL_BACK)
+    # Dana's alert failed, but she opened the revision when she published it: only Robin to phone.
+    expect(office.locator("#board tr", has_text="Dana Whitfield").locator(".reach-status")).to_have_text(
+        "Push: failed", timeout=SIGNAL_BACK)
+    expect(office.locator(".unreached-board")).to_contain_text("Not reached — phone them (1)")
+    look_at(office, screenshot, "board-tablet")
+    office.goto(revision_url)
+    expect(office.locator("#reach")).to_contain_text("Dana Whitfield")
+    look_at(office, screenshot, "revision-reach-tablet")
+
+    office_phone = login(devices.phone().new_page(), COORDINATOR)
+    for name, path in (("board", f"{revision_url}/board"), ("revision-reach", revision_url)):
+        office_phone.goto(path)
+        look_at(office_phone, screenshot, f"{name}-phone")
+
+    # Chris's notifications feed, on the phone and on a tablet.
+    crew.goto("/notifications")
+    expect(crew.locator("#feed article").first).to_contain_text("Your call moved")
+    look_at(crew, screenshot, "feed-phone")
+    crew_tablet = login(devices.tablet().new_page(), CREW)
+    crew_tablet.goto("/notifications")
+    look_at(crew_tablet, screenshot, "feed-tablet")
+    crew_tablet.goto("/account/notifications")
+    look_at(crew_tablet, screenshot, "optin-off-devices-tablet")
