@@ -6,10 +6,12 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.auth.service import hash_password
+from app.callsheets.rest import record_publish
 from app.callsheets.service import publish
 from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
 from app.schedule.models import DepartmentCall, Location, PersonCall, Production, Scene, ShootDay
+from app.schedule.rest import rest_shortfalls
 
 DEMO_PASSWORD = "callboard-demo"
 
@@ -209,7 +211,7 @@ def _publish_first_call_sheet(production: Production, coordinator: User) -> None
                               .order_by(ShootDay.date).limit(1))
     office = db.session.scalar(sa.select(Person).where(Person.production_id == production.id,
                                                        Person.user_id == coordinator.id))
-    publish(first, office)
+    record_publish(publish(first, office), office, rest_shortfalls(first))
 
 
 @click.command("seed-demo")

@@ -1,7 +1,8 @@
 """The real app under gunicorn on loopback, a cookie-keeping client, and a crash test runner.
 
 `AppServer` runs `gunicorn 'app:create_app()'` from this virtualenv with the repository's
-gunicorn.conf.py, on a free 127.0.0.1 port, against its own SQLite file. It can be stopped
+gunicorn.conf.py, on a free 127.0.0.1 port, against its own SQLite file (or a database URL,
+which several servers may share, as app servers behind a load balancer do). It can be stopped
 (SIGTERM), killed (SIGKILL to gunicorn's whole process group, as a power cut would) and
 started again on the same port and database.
 
@@ -84,13 +85,18 @@ def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> Non
         time.sleep(0.05)
 
 
-def server_environment(database: Path, instance: Path, **extra: str) -> dict[str, str]:
+def database_url(database: Path | str) -> str:
+    """Return the SQLAlchemy URL of a SQLite file (a Path) or of a database URL (a str)."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def server_environment(database: Path | str, instance: Path, **extra: str) -> dict[str, str]:
     """Return the environment for the app's processes: its own database, key and instance."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("FLASK_", "CALLBOARD_", "GUNICORN_")) and key != "DATABASE_URL"}
     env.update({
         "FLASK_APP": "app:create_app",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url(database),
         "SECRET_KEY": "e2e-secret-key-not-for-production",
         # Honoured once create_app reads it; until then the app uses the repo's instance/.
         "CALLBOARD_INSTANCE_PATH": str(instance),
@@ -100,9 +106,9 @@ def server_environment(database: Path, instance: Path, **extra: str) -> dict[str
     return env
 
 
-def prepare_database(database: Path) -> Path:
+def prepare_database(database: Path | str, instance: Path | None = None) -> Path | str:
     """Create database with `flask db upgrade` and `flask seed-demo`, as `make run` does."""
-    env = server_environment(database, database.parent / "instance")
+    env = server_environment(database, instance or database.parent / "instance")
     for command in (["db", "upgrade"], ["seed-demo"]):
         done = subprocess.run([str(BIN / "flask"), *command], cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=120)
@@ -122,11 +128,12 @@ def copy_database(source: Path, target: Path) -> Path:
 class AppServer:
     """The real Callboard app under gunicorn on a loopback port with its own database."""
 
-    def __init__(self, workdir: Path, database: Path, *, port: int | None = None,
-                 workers: int = 2, ready_timeout: float = 30.0, env: dict[str, str] | None = None):
+    def __init__(self, workdir: Path, database: Path | str, *, port: int | None = None,
+                 workers: int = 2, ready_timeout: float = 30.0, **environment: str):
         self.workdir = Path(workdir)
-        self.env = dict(env or {})  # extra environment, e.g. PUSH_ALLOWED_ORIGINS
-        self.database = Path(database)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.database = database if isinstance(database, str) else Path(database)
+        self.environment = environment
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -149,7 +156,7 @@ class AppServer:
             self.starts += 1
             env = server_environment(self.database, self.workdir / "instance",
                                      CALLBOARD_BIND=f"127.0.0.1:{self.port}",
-                                     CALLBOARD_WORKERS=str(self.workers), **self.env)
+                                     CALLBOARD_WORKERS=str(self.workers), **self.environment)
             with open(self.log_path, "a") as log:
                 log.write(f"\n--- start {self.starts} ---\n")
                 log.flush()
@@ -213,6 +220,8 @@ class AppServer:
 
     def sql(self, query: str, params: tuple | dict = ()) -> list[tuple]:
         """Run a read query against the server's database (fine while it runs: WAL)."""
+        if isinstance(self.database, str):
+            return read_sql(self.database, query, params)
         with closing(sqlite3.connect(self.database, timeout=5)) as db:
             return db.execute(query, params).fetchall()
 
@@ -228,6 +237,18 @@ class AppServer:
 
     def __repr__(self) -> str:
         return f"<AppServer {self.url} {'running' if self.running else 'stopped'}>"
+
+
+def read_sql(url: str, query: str, params: dict | None = None) -> list[tuple]:
+    """Run a read query against a database URL (named :parameters)."""
+    import sqlalchemy  # only the URL case needs it
+
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sqlalchemy.text(query), params or {})]
+    finally:
+        engine.dispose()
 
 
 @atexit.register

@@ -126,6 +126,50 @@ def test_the_office_feed_has_every_shoot_day(film, client, auth):
     assert str(first["summary"]).startswith("Shoot day 1 · general call")
 
 
+def test_the_office_feed_says_which_days_the_crew_have_a_call_sheet_for(film, client, auth):
+    auth.login(COORDINATOR)
+    path = turn_on_feed(client, film)
+    film.move_call(film.chris_id, 6 * 60)
+    assert publish(client, film).status_code in (200, 303)  # day 1: revision 2
+    day = {str(e["uid"]): e for e in events(film.app, path) if str(e["uid"]).startswith("day-")}
+    published, planned = day[f"day-{film.day_ids[0]}@callboard"], day[f"day-{film.day_ids[1]}@callboard"]
+    revision = film.revisions()[-1]
+    assert str(published["url"]) == f"http://localhost/p/{film.id}/revisions/{revision.id}"
+    assert str(published["description"]).startswith(f"Published: revision 2 ({revision.colour}), call 07:00.")
+    assert str(planned["url"]) == f"http://localhost/p/{film.id}/days/{film.day_ids[1]}"
+    assert str(planned["description"]).startswith("Call sheet not published yet.")
+
+
+def test_a_feed_costs_the_same_queries_however_many_shoot_days_there_are(film, client, auth):
+    auth.login(COORDINATOR)
+    path = turn_on_feed(client, film)
+    anonymous = film.app.test_client()
+
+    def queries() -> int:
+        count = 0
+
+        def counter(*_args):
+            nonlocal count
+            count += 1
+        with film.app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            assert anonymous.get(path).status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+        return count
+
+    for day_index in (1, 2):
+        assert publish(client, film, day_index=day_index).status_code in (200, 303)
+    assert len({revision.shoot_day_id for revision in film.revisions()}) == 3
+    five_days = queries()
+    with film.editing() as session:
+        for day_id in film.day_ids[1:]:
+            session.delete(session.get(ShootDay, day_id))
+    assert queries() == five_days
+
+
 def test_no_feed_until_i_turn_it_on(film, client, auth):
     auth.login(CREW)
     page = client.get(film.url("/me")).get_data(as_text=True)

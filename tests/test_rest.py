@@ -163,6 +163,17 @@ def test_every_published_call_change_is_recorded_per_person(film, client, auth):
     assert f"revision {revision.number} · {revision.colour}" in page and "by Dana Whitfield" in page
 
 
+def test_the_first_published_call_sheet_starts_each_persons_call_history(film, client, auth):
+    [first] = film.revisions()
+    with film.app.app_context():
+        rows = db.session.scalars(sa.select(CallTimeChange).where(
+            CallTimeChange.revision_id == first.id, CallTimeChange.person_id == film.chris_id)).all()
+        assert [(r.from_minutes, r.to_minutes, r.changed_by_id) for r in rows] == [(None, 7 * 60, film.dana_id)]
+    auth.login(CREW)
+    mine = text_of(client.get(film.url("/my-calls/history")))
+    assert "07:00" in mine and f"revision 1 · {first.colour}" in mine
+
+
 def test_crew_see_only_their_own_call_history(film, client, auth):
     auth.login(COORDINATOR)
     film.move_call(film.chris_id, 6 * 60)

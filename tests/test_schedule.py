@@ -95,6 +95,12 @@ def test_office_lists_shoot_days_as_day_x_of_y(office, iron_men):
     assert f'href="/p/{iron_men.production}/days/{iron_men.day}"' in page
 
 
+def test_office_shows_which_days_have_a_published_call_sheet(office, iron_men):
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", office.get(f"/p/{iron_men.production}/").get_data(as_text=True)))
+    days = re.findall(r"Day (\d) of 5 .*?(Published · Revision \d · \w+|Call sheet not published)", page)
+    assert days == [("1", "Published · Revision 1 · White"), *((str(n), "Call sheet not published") for n in range(2, 6))]
+
+
 def test_adding_a_shoot_day_takes_the_next_number_and_opens_it(office, demo, iron_men):
     response = office.post(f"/p/{iron_men.production}/days", data={"date": "2031-05-01", "general_call": "06:00"},
                            headers=HX)

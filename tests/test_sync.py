@@ -5,8 +5,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.models import DeviceSession
-from app.callsheets.service import newest_number
 from app.callsheets.models import Acknowledgement, CallSheetRevision
+from app.callsheets.service import newest_number
+from app.callsheets.snapshot import build_snapshot
 from app.checkins.models import AppliedOperation, CheckIn
 from app.extensions import db
 from app.schedule.models import PersonCall, ShootDay
@@ -41,7 +42,8 @@ def publish(app, day_id: int, number: int, colour: str, published_at=None) -> in
         day = db.session.get(ShootDay, day_id)
         number = max(number, newest_number(day.id) + 1)  # the demo seed publishes day 1
         revision = CallSheetRevision(production_id=day.production_id, shoot_day_id=day.id, number=number,
-                                     colour=colour, content={}, published_at=published_at or now())
+                                     colour=colour, content=build_snapshot(day),
+                                     published_at=published_at or now())
         db.session.add(revision)
         db.session.commit()
         return revision.id
@@ -175,6 +177,36 @@ def test_confirming_a_revision_of_another_production_is_not_found(demo, cast, of
     [result] = post_sync(office, [op(cast.production_id, "confirm_revision",
                                       {"revision_id": revision_id})]).get_json()["results"]
     assert result["reason"] == "not_found"
+
+
+def test_confirming_a_call_sheet_i_am_not_called_on_is_refused(demo, cast, crew):
+    with demo.app_context():
+        row = db.session.scalar(sa.select(PersonCall).where(
+            PersonCall.shoot_day_id == cast.day_id, PersonCall.person_id == cast.crew_id))
+        if row is None:
+            row = PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id, person_id=cast.crew_id)
+            db.session.add(row)
+        row.called = False
+        db.session.commit()
+    revision_id = publish(demo, cast.day_id, 1, "White")
+    [result] = post_sync(crew, [op(cast.production_id, "confirm_revision",
+                                   {"revision_id": revision_id})]).get_json()["results"]
+    assert (result["status"], result["reason"]) == ("rejected", "not_called")
+    with demo.app_context():
+        assert db.session.scalars(sa.select(Acknowledgement)).all() == []
+
+
+def test_a_confirmation_queued_offline_stands_when_a_newer_revision_came_out_meanwhile(demo, cast, crew):
+    read_offline = publish(demo, cast.day_id, 1, "White")
+    publish(demo, cast.day_id, 2, "Blue")
+    [result] = post_sync(crew, [op(cast.production_id, "confirm_revision", {"revision_id": read_offline},
+                                   now() - timedelta(minutes=20))]).get_json()["results"]
+    assert result["status"] == "applied"
+    with demo.app_context():
+        newest = newest_number(cast.day_id)
+        [ack] = db.session.scalars(sa.select(Acknowledgement)).all()
+    assert result["result"]["newer_revision"] == newest
+    assert ack.revision_id == read_offline and ack.confirmed_at is not None
 
 
 def update(cast, field, value, base_version):

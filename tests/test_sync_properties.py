@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from app.callsheets.service import newest_number
 from app.callsheets.models import Acknowledgement, CallSheetRevision
+from app.callsheets.service import newest_number
+from app.callsheets.snapshot import build_snapshot
 from app.checkins import service
 from app.checkins.board import board
 from app.checkins.models import AppliedOperation, CheckIn
@@ -85,7 +86,8 @@ def scene(demo):
     cast = Cast(demo)
     with demo.app_context():
         revision = CallSheetRevision(production_id=cast.production_id, shoot_day_id=cast.day_id,
-                                     number=newest_number(cast.day_id) + 1, colour="Blue", content={})
+                                     number=newest_number(cast.day_id) + 1, colour="Blue",
+                                     content=build_snapshot(db.session.get(ShootDay, cast.day_id)))
         db.session.add(revision)
         db.session.commit()
         cast.revision_id = revision.id

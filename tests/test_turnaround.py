@@ -1,10 +1,12 @@
 """Rest between wrap and the next call, across midnight, time zones and daylight saving."""
 from datetime import date, datetime, timedelta, timezone
 
+from app.checkins.models import WRAP, CheckIn
 from app.crew.models import Department, Person
 from app.extensions import db
 from app.schedule.models import PersonCall, Production, ShootDay
-from app.schedule.turnaround import day_shortfalls, minutes_on, wall_clock
+from app.schedule.rest import rest_shortfalls
+from app.schedule.turnaround import minutes_on, wall_clock
 
 
 def test_wall_clock_after_midnight_is_the_next_morning():
@@ -59,42 +61,45 @@ def _two_days(app, wrap_first=22 * 60, call_second=6 * 60, zone="Europe/London",
 def test_a_call_eight_hours_after_wrap_breaks_crew_and_cast_rest(app):
     with app.app_context():
         _, crew, lead, day1, day2 = _two_days(app)
-        found = {s.person.name: s for s in day_shortfalls(day2)}
+        found = {s.name: s for s in rest_shortfalls(day2)}
         assert set(found) == {"Owen Marsh", "Eleanor Vance"}
-        assert found["Owen Marsh"].short_by == timedelta(hours=2)
+        assert found["Owen Marsh"].short_by_minutes == 120
         assert found["Owen Marsh"].earliest_call == 8 * 60
-        assert found["Eleanor Vance"].short_by == timedelta(hours=4)
+        assert found["Eleanor Vance"].short_by_minutes == 240
         assert found["Eleanor Vance"].earliest_call == 10 * 60
 
 
 def test_a_wrap_after_midnight_counts_from_the_real_wrap(app):
     with app.app_context():
         _, crew, _, day1, day2 = _two_days(app, wrap_first=25 * 60, call_second=11 * 60)
-        found = {s.person.name: s for s in day_shortfalls(day2)}
+        found = {s.name: s for s in rest_shortfalls(day2)}
         assert "Owen Marsh" not in found  # exactly ten hours is enough
-        assert found["Eleanor Vance"].short_by == timedelta(hours=2)
+        assert found["Eleanor Vance"].short_by_minutes == 120
 
 
 def test_a_recorded_check_out_replaces_the_estimated_wrap(app):
     with app.app_context():
         _, crew, _, day1, day2 = _two_days(app, wrap_first=18 * 60, call_second=6 * 60)
-        assert "Owen Marsh" not in {s.person.name for s in day_shortfalls(day2)}
+        assert "Owen Marsh" not in {s.name for s in rest_shortfalls(day2)}
         late_wrap = wall_clock(day1.date, 23 * 60, "Europe/London")
-        found = {s.person.name: s for s in day_shortfalls(day2, wraps={crew.id: late_wrap})}
-        assert found["Owen Marsh"].short_by == timedelta(hours=3)
+        db.session.add(CheckIn(production_id=day1.production_id, shoot_day_id=day1.id, person_id=crew.id,
+                               kind=WRAP, tapped_at=late_wrap, sent_at=late_wrap, occurred_at=late_wrap))
+        db.session.flush()
+        found = {s.name: s for s in rest_shortfalls(day2)}
+        assert found["Owen Marsh"].short_by_minutes == 180 and found["Owen Marsh"].wrap_recorded
 
 
 def test_a_personal_minimum_rest_overrides_the_production_default(app):
     with app.app_context():
         _, crew, _, day1, day2 = _two_days(app, wrap_first=19 * 60, call_second=6 * 60)
-        assert "Owen Marsh" not in {s.person.name for s in day_shortfalls(day2)}
+        assert "Owen Marsh" not in {s.name for s in rest_shortfalls(day2)}
         crew.min_rest = 12 * 60
-        assert {s.person.name for s in day_shortfalls(day2)} >= {"Owen Marsh"}
+        assert {s.name for s in rest_shortfalls(day2)} >= {"Owen Marsh"}
 
 
 def test_changing_todays_wrap_is_checked_against_tomorrows_call(app):
     with app.app_context():
         _, crew, _, day1, day2 = _two_days(app, wrap_first=23 * 60, call_second=7 * 60)
-        outgoing = [s for s in day_shortfalls(day1) if s.person.name == "Owen Marsh"]
-        assert outgoing and outgoing[0].call_day.id == day2.id
-        assert outgoing[0].short_by == timedelta(hours=2)
+        outgoing = [s for s in rest_shortfalls(day1) if s.name == "Owen Marsh"]
+        assert outgoing and outgoing[0].call_day_id == day2.id
+        assert outgoing[0].short_by_minutes == 120

@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.callsheets.acknowledgements import acknowledgement_for
 from app.callsheets.models import CallSheetRevision
+from app.callsheets.service import newest_number
+from app.callsheets.viewing import entry_of
 from app.checkins.models import ARRIVAL, RUNNING_LATE, WRAP, AppliedOperation, CheckIn
 from app.checkins.schemas import PAYLOADS, OperationSchema, field_value
 from app.crew.models import Person
@@ -171,15 +173,25 @@ def running_late(actor: Person, payload: dict, tap: Tap) -> dict:
 
 
 def confirm_revision(actor: Person, payload: dict, tap: Tap) -> dict:
-    """Confirm receipt of a published revision; the earliest confirmation's time stands."""
+    """Confirm receipt of a published revision; the earliest confirmation's time stands.
+
+    Unlike the online confirm, a confirmation queued on a phone is recorded even when a newer
+    revision came out meanwhile: the person did read the one they confirmed. The result names the
+    newer revision so the phone can ask them to read and confirm that too."""
     revision = _in_production(CallSheetRevision, payload["revision_id"], actor.production_id,
                               "call sheet revision")
+    if entry_of(revision.content, actor.id) is None:
+        raise Rejected("not_called", "You are not called on this call sheet, so there is nothing to confirm.")
     ack = acknowledgement_for(revision, actor)
     # The earliest tap wins whatever order the phones' queues arrive in.
     ack.opened_at = min(as_utc(ack.opened_at) or tap.corrected, tap.corrected)
     ack.confirmed_at = min(as_utc(ack.confirmed_at) or tap.corrected, tap.corrected)
     db.session.flush()
-    return {"revision_id": revision.id, "confirmed_at": ack.confirmed_at.isoformat()}
+    result = {"revision_id": revision.id, "confirmed_at": ack.confirmed_at.isoformat()}
+    newest = newest_number(revision.shoot_day_id)
+    if newest > revision.number:
+        result["newer_revision"] = newest
+    return result
 
 
 def update_field(actor: Person, payload: dict, tap: Tap) -> dict:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.callsheets.models import CallSheetRevision
+from app.callsheets.service import latest_revisions
 from app.checkins.board import production_today
 from app.crew.models import Person
 from app.extensions import db
@@ -27,16 +27,6 @@ def read_cursor(cursor: str | None) -> datetime | None:
     return datetime.fromtimestamp(int(cursor[3:]) / 1000, tz=timezone.utc)
 
 
-def _latest_revisions(day_ids: list[int]) -> dict[int, CallSheetRevision]:
-    latest: dict[int, CallSheetRevision] = {}
-    if not day_ids:
-        return latest
-    for revision in db.session.scalars(sa.select(CallSheetRevision).where(
-            CallSheetRevision.shoot_day_id.in_(day_ids)).order_by(CallSheetRevision.number)):
-        latest[revision.shoot_day_id] = revision
-    return latest
-
-
 def _is_called(person: Person, day: ShootDay) -> bool:
     if person.is_coordinator:
         return True
@@ -53,7 +43,7 @@ def changes_since(user_id: int, cursor: str | None, now: datetime) -> list[dict]
             ShootDay.production_id == person.production_id,
             ShootDay.date.between(today, today + timedelta(days=DAYS_AHEAD)))
             .order_by(ShootDay.date)).all()
-        latest = _latest_revisions([day.id for day in days])
+        latest = latest_revisions([day.id for day in days], with_content=False)
         for day in days:
             revision = latest.get(day.id)
             if revision is None:

@@ -7,7 +7,8 @@ from flask import Blueprint, abort, url_for
 from icalendar import Calendar, Event
 from sqlalchemy.orm import selectinload
 
-from app.callsheets.service import latest_revision
+from app.callsheets.models import CallSheetRevision
+from app.callsheets.service import latest_revisions
 from app.callsheets.viewing import entry_of, main_location
 from app.crew.models import Person
 from app.directory.service import person_by_calendar_token
@@ -34,11 +35,8 @@ def _place(content: dict) -> str:
     return ", ".join(part for part in (place["name"], place["address"]) if part)
 
 
-def call_event(person: Person, day: ShootDay, zone: ZoneInfo) -> Event | None:
-    """Return the person's call on a day as the latest published revision says, or None."""
-    revision = latest_revision(day.id)
-    if revision is None:
-        return None
+def call_event(person: Person, day: ShootDay, revision: CallSheetRevision, zone: ZoneInfo) -> Event | None:
+    """Return the person's call on a day as its latest published revision says, or None if not called."""
     content = revision.content
     entry = entry_of(content, person.id)
     if entry is None or entry.get("call") is None:
@@ -63,8 +61,9 @@ def call_event(person: Person, day: ShootDay, zone: ZoneInfo) -> Event | None:
     return event
 
 
-def shoot_day_event(day: ShootDay, zone: ZoneInfo) -> Event:
-    """Return a shoot day as the office plans it: general call to estimated wrap, at its location."""
+def shoot_day_event(day: ShootDay, revision: CallSheetRevision | None, zone: ZoneInfo) -> Event:
+    """Return a shoot day as the office plans it (general call to estimated wrap, at its location),
+    saying which call sheet revision the crew have, if any, and linking to it."""
     start = moment(day.date, day.general_call, zone)
     end = moment(day.date, day.estimated_wrap, zone) if day.estimated_wrap and day.estimated_wrap > day.general_call \
         else start + timedelta(minutes=DEFAULT_LENGTH)
@@ -78,7 +77,17 @@ def shoot_day_event(day: ShootDay, zone: ZoneInfo) -> Event:
     event.add("summary", f"Shoot day {day.day_number} · general call {format_clock(day.general_call)}")
     if place is not None:
         event.add("location", ", ".join(part for part in (place.name, place.address) if part))
-    event.add("url", url_for("schedule.day", production_id=day.production_id, day_id=day.id, _external=True))
+    planning = url_for("schedule.day", production_id=day.production_id, day_id=day.id, _external=True)
+    if revision is None:
+        event.add("url", planning)
+        event.add("description", f"Call sheet not published yet. Plan the day: {planning}")
+    else:
+        sheet = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id,
+                        _external=True)
+        event.add("url", sheet)
+        event.add("description", f"Published: revision {revision.number} ({revision.colour}), call "
+                                 f"{format_clock(revision.content['day']['general_call'])}. Call sheet: {sheet}\n"
+                                 f"Plan the day: {planning}")
     return event
 
 
@@ -93,12 +102,14 @@ def build_feed(person: Person) -> bytes:
     calendar.add("x-wr-calname", f"{production.title} · {person.name}")
     days = db.session.scalars(sa.select(ShootDay).where(ShootDay.production_id == production.id)
                               .order_by(ShootDay.date).options(selectinload(ShootDay.location))).all()
+    published = latest_revisions(day.id for day in days)
     for day in days:
-        event = call_event(person, day, zone)
+        revision = published.get(day.id)
+        event = call_event(person, day, revision, zone) if revision is not None else None
         if event is not None:
             calendar.add_component(event)
         if person.is_coordinator:
-            calendar.add_component(shoot_day_event(day, zone))
+            calendar.add_component(shoot_day_event(day, revision, zone))
     return calendar.to_ical()
 
 

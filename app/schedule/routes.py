@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, current_user, login_required
+from app.callsheets.service import latest_revisions
 from app.crew.forms import clash, field_errors
 from app.crew.service import Rejected, departments
 from app.extensions import db
@@ -72,7 +73,7 @@ def _office_page(me, status=200, new=None):
     form = {"date": service.next_free_date(me.production_id, date.today()).isoformat(),
             "general_call": "07:00", "location_id": days[-1].location_id if days else None}
     return render("schedule/office.html", "add_day", status, production=me.production, me=me, days=days,
-                  section="days", locations=service.locations(me.production_id),
+                  published=latest_revisions((day.id for day in days), with_content=False), section="days", locations=service.locations(me.production_id),
                   new=new or {"form": form, "errors": {}}, departments=departments(me.production_id),
                   announce={"form": {}, "errors": {}, "sent": None})
 

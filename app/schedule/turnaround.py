@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.crew.models import Person
 from app.extensions import db
-from app.schedule.calls import Call, day_calls
+from app.schedule.calls import Call
 from app.schedule.models import Production, ShootDay
 from app.timeutil import MINUTES_PER_DAY
 
@@ -86,16 +86,3 @@ def neighbouring_days(day: ShootDay) -> tuple[ShootDay | None, ShootDay | None]:
     before = db.session.scalar(base.where(ShootDay.date < day.date).order_by(ShootDay.date.desc()).limit(1))
     after = db.session.scalar(base.where(ShootDay.date > day.date).order_by(ShootDay.date).limit(1))
     return before, after
-
-
-def day_shortfalls(day: ShootDay, wraps: dict[int, datetime] | None = None) -> list[RestShortfall]:
-    """List every rest shortfall into this day and out of it into the next shoot day."""
-    production = db.session.get(Production, day.production_id)
-    before, after = neighbouring_days(day)
-    today = day_calls(day)
-    found = []
-    if before is not None:
-        found += shortfalls_between(production, before, day_calls(before), day, today, wraps)
-    if after is not None:
-        found += shortfalls_between(production, day, today, after, day_calls(after), wraps)
-    return found

@@ -105,8 +105,7 @@ def vapid_private_key(push_service) -> str:
 def fresh_server(tmp_path, demo_database, push_service, vapid_private_key):
     """A fresh demo server whose push worker may send to the loopback push service only."""
     server = AppServer(tmp_path, copy_database(demo_database, tmp_path / "callboard.sqlite3"),
-                       env={"PUSH_ALLOWED_ORIGINS": push_service.origin,
-                            "VAPID_PRIVATE_KEY": vapid_private_key})
+                       PUSH_ALLOWED_ORIGINS=push_service.origin, VAPID_PRIVATE_KEY=vapid_private_key)
     yield server.start()
     server.kill()
 
