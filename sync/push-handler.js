@@ -12,6 +12,9 @@ export const FALLBACK = Object.freeze({
   tag: "callboard",
 });
 const PREFETCH_TIMEOUT_MS = 4000;
+// Saving the page a push links to is not reading it: the server records no "Opened"
+// (the same header as strategies.js PREFETCH_HEADERS, kept here so this module stands alone).
+export const PUSH_PREFETCH_HEADERS = Object.freeze({ "X-Callboard-Prefetch": "1" });
 
 function text(value) {
   return typeof value === "string" ? value : "";
@@ -56,14 +59,16 @@ function withTimeout(promise, ms, setTimer) {
 }
 
 // Fetch the page the notification opens into the cache, so a tap works with no signal.
+// `store(url, response)` may refuse a response (a sign-in page after a redirect): false.
 export async function prefetch(url, { fetch, caches, cacheName, store, timeoutMs = PREFETCH_TIMEOUT_MS,
   setTimer = setTimeout }) {
   try {
-    const response = await withTimeout(fetch(url, { credentials: "include", cache: "no-store" }),
-      timeoutMs, setTimer);
+    const response = await withTimeout(fetch(url, {
+      credentials: "include", cache: "no-store", headers: { ...PUSH_PREFETCH_HEADERS },
+    }), timeoutMs, setTimer);
     if (!response || !response.ok) return false;
     if (store) {
-      await store(url, response);
+      return (await store(url, response)) !== false;
     } else {
       const cache = await caches.open(cacheName);
       await cache.put(url, response);
@@ -90,20 +95,29 @@ export async function handlePush(data, deps) {
   return message;
 }
 
-// Focus the window already showing the page, else any Callboard window, else open one.
+async function attempt(action) {
+  try {
+    return (await action()) || null;
+  } catch {
+    return null;
+  }
+}
+
+// Focus the window already showing the page, else take any Callboard window there, else
+// open one. A refused focus() (the browser decides) never stops the window reaching the page.
 export async function handleNotificationClick(notification, { clients, origin }) {
   notification.close();
   const target = new URL(safeUrl(notification.data && notification.data.url, origin), origin).href;
   const windows = await clients.matchAll({ type: "window", includeUncontrolled: true });
   const showing = windows.find((client) => client.url === target);
-  if (showing) return showing.focus();
+  if (showing) return (await attempt(() => showing.focus())) || showing;
   const ours = windows.find((client) => new URL(client.url).origin === origin);
   if (ours) {
-    const focused = await ours.focus();
-    if (typeof ours.navigate === "function") {
-      return (await ours.navigate(target)) || focused;
-    }
-    return focused;
+    const focused = await attempt(() => ours.focus());
+    // navigate() works only on a window this worker controls; otherwise open a new one.
+    const moved = typeof ours.navigate === "function" ? await attempt(() => ours.navigate(target)) : null;
+    if (moved) return moved;
+    if (focused && typeof ours.navigate !== "function") return focused;
   }
   return clients.openWindow(target);
 }

@@ -5,7 +5,7 @@ import { savedDocument } from "/sw/documents.js";
 import { CHANNEL, SYNC_TAG, createOutbox } from "/sw/outbox.js";
 import { wirePushHandlers } from "/sw/push-handler.js";
 import { idbStore } from "/sw/store.js";
-import { cacheFirst, classify, networkFirst, networkOnly, savePage, warmPages } from "/sw/strategies.js";
+import { cacheFirst, classify, isSavablePage, networkFirst, networkOnly, savePage, warmPages } from "/sw/strategies.js";
 
 const names = cacheNames(VERSION);
 const network = (...args) => fetch(...args);
@@ -17,8 +17,12 @@ const context = (event) => ({ fetch: network, caches, names, waitUntil: (p) => e
 const HANDLERS = { page: networkFirst, static: cacheFirst, fragment: networkOnly, document: savedDocument };
 
 // push: cache the page the notification opens, then always show it; click: focus or open it.
-const savePushed = (url, response) => savePage(caches, names.pages, new URL(url, self.location.origin).href,
-  response, new Date());
+// Only a real page is kept (not the sign-in page a lapsed session is redirected to).
+const savePushed = async (url, response) => {
+  if (!isSavablePage(response)) return false;
+  await savePage(caches, names.pages, new URL(url, self.location.origin).href, response, new Date());
+  return true;
+};
 wirePushHandlers(self, { cacheName: names.pages, store: savePushed });
 
 async function syncOutbox() {

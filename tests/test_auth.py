@@ -96,6 +96,22 @@ def test_htmx_sign_in_moves_the_whole_page(demo, client):
     assert response.headers["HX-Redirect"] == "/"
 
 
+def test_pages_loaded_together_right_after_sign_in_share_one_csrf_token(demo, client):
+    """The first page and the service worker's first fetches arrive together after sign-in:
+    each carries the sign-in cookie, and whichever cookie the browser keeps last, the token in
+    the page still matches it."""
+    import re
+
+    assert sign_in(client).status_code == 302
+    signed_in = client.get_cookie("session").value
+    page = client.get("/account/notifications").get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": ?"([^"]+)"', page).group(1)
+    client.set_cookie("session", signed_in)  # the service worker's request, sent at the same moment
+    client.get("/account/sessions")  # its answer's cookie is the one the browser keeps
+    response = client.post("/logout", headers={"X-CSRFToken": token}, csrf=False)
+    assert response.status_code == 302
+
+
 def test_state_change_without_csrf_token_is_refused(demo, client):
     response = client.post("/login", data={"email": "crew@example.com", "password": "callboard-demo"},
                            csrf=False)

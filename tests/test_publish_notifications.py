@@ -1,5 +1,6 @@
 """Publishing a call sheet tells each person what changed for them, through the real push path."""
 import json
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from app.push.models import ONLY_MY_CHANGES, Notification
 from app.schedule.models import ShootDay
 from app.timeutil import utcnow
 from callsheet_fixtures import COORDINATOR, publish
-from pushservice import push_app, push_service, worker  # noqa: F401
+from pushservice import Answer, push_app, push_service, worker  # noqa: F401
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -147,10 +148,9 @@ def test_pushes_live_until_the_call_are_urgent_on_the_day_and_replace_older_news
 
 
 def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, auth, phones, push_service, worker):
-    from pushservice import Answer
     from callsheet_fixtures import text_of
 
-    push_service.script(phones[film.dana_id], Answer(status=404))
+    push_service.script(phones[film.chris_id], Answer(status=404))
     auth.login(COORDINATOR)
     revision = _published(client, film, 1)
     worker.drain()
@@ -159,15 +159,58 @@ def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, aut
     assert "Not reached" in text
     assert 'href="tel:+447700900104"' in html  # Priya has no account: no device, phone her
     unreached = html.split('class="list unreached"')[1].split("</ul>")[0]
-    assert "Priya Raman" in unreached and "Dana Whitfield" in unreached
-    assert "Chris Dunmore" not in unreached
-    assert "Chris Dunmore</b> <small>changed</small> <span class=\"reach-status pushed\">pushed" in html
-    assert "no device" in unreached and "failed" in unreached
+    assert "Priya Raman" in unreached and "Chris Dunmore" in unreached
+    assert "no device" in unreached and "failed: The device&#39;s subscription has expired (404)" in unreached
+    # Dana was pushed, and is reading it anyway: nobody needs to phone her.
+    assert "Dana Whitfield" not in unreached
+    assert "Dana Whitfield</b> <small>changed</small> <span class=\"reach-status pushed\">pushed" in html
 
     auth.logout()
     auth.login("crew@example.com")
     crew_view = client.get(film.url(f"/revisions/{revision.id}")).get_data(as_text=True)
     assert "Not reached" not in crew_view and "reach-status" not in crew_view
+
+
+def _board_poll(client, film, revision, tag=None):
+    headers = {"HX-Request": "true", **({"If-None-Match": tag} if tag else {})}
+    return client.get(film.url(f"/revisions/{revision.id}/board"), headers=headers)
+
+
+def _board_row(html: str, name: str) -> str:
+    return html.split(f"<td>{name}<small>")[1].split("<tr")[0]
+
+
+def test_the_board_shows_push_reach_live_and_whom_to_phone(film, client, auth, phones, push_service, worker):
+    push_service.script(phones[film.dana_id], Answer(status=410))
+    auth.login(COORDINATOR)
+    revision = _published(client, film, 1)  # the first publication of day 2: everyone called is told
+    before = _board_poll(client, film, revision)
+    html, tag = before.get_data(as_text=True), before.headers["ETag"]
+    assert "Push: pending" in _board_row(html, "Chris Dunmore")
+    assert "Push: no device" in _board_row(html, "Priya Raman")
+
+    worker.drain()  # Chris's phone takes it, Dana's subscription is gone
+    after = _board_poll(client, film, revision, tag)
+    assert after.status_code == 200 and after.headers["ETag"] != tag  # the poll sees the new reach
+    html = after.get_data(as_text=True)
+    assert 'reach-status pushed">Push: pushed' in _board_row(html, "Chris Dunmore")
+    assert 'reach-status failed">Push: failed' in _board_row(html, "Dana Whitfield")
+    assert re.search(r'class="reach-sum">Push alerts: <span class="reach-status pushed">1 pushed</span> · '
+                     r'<span class="reach-status failed">1 failed</span> · '
+                     r'<span class="reach-status no-device">\d+ no device</span>', html)
+    phone_them = html.split('class="unreached-board"')[1].split("</section>")[0]
+    assert "Not reached — phone them" in phone_them
+    assert "Dana Whitfield" in phone_them and "subscription has expired" in phone_them
+    assert 'href="tel:+447700900104">Call +44 7700 900104</a>' in phone_them  # Priya: no device
+    assert "Chris Dunmore" not in phone_them
+    assert _board_poll(client, film, revision, after.headers["ETag"]).status_code == 304
+
+    client.get(film.url(f"/revisions/{revision.id}"))  # Dana opens it herself: no call needed
+    html = _board_poll(client, film, revision).get_data(as_text=True)
+    assert "Dana Whitfield" not in html.split('class="unreached-board"')[1].split("</section>")[0]
+    unconfirmed = client.get(film.url(f"/revisions/{revision.id}/board?show=unconfirmed"),
+                             headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Not reached — phone them" in unconfirmed  # the filter hides rows, not whom to phone
 
 
 def _announce(client, film, **form):

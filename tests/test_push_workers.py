@@ -157,3 +157,114 @@ def test_the_embedded_worker_can_be_switched_off_for_standalone_workers(push_app
 
     monkeypatch.setenv("CALLBOARD_PUSH_WORKER", "off")
     assert embedded.start(push_app) is None
+
+
+def test_one_workers_trip_pauses_the_push_service_for_every_worker_until_the_pause_ends(push_app, push_service):
+    """The pause lives in the database: worker B skips the service worker A tripped, until it ends."""
+    from app.push.models import PushServicePause
+    from pushservice import PushService
+
+    with PushService() as healthy:
+        configure_push(push_app, push_service, healthy)
+        push_app.config.update(PUSH_PAUSE_AFTER_FAILURES=2, PUSH_PAUSE_SECONDS=300)
+        with push_app.app_context():
+            (person,) = add_crew("Chris Dunmore")
+            broken_phone, healthy_phone = push_service.subscriber(), healthy.subscriber()
+            subscribe(person, broken_phone)
+            subscribe(person, healthy_phone)
+            db.session.commit()
+            person_id = person.id
+        push_service.default = Answer(503)
+        start = utcnow()
+
+        def publish(title, at):
+            with push_app.app_context():
+                service.enqueue([person_id], Message(title=title, collapse=title), now=at)
+                db.session.commit()
+
+        first, second = (PushWorker(push_app, batch_size=1, rng=lambda: 0.0) for _ in range(2))
+        try:
+            publish("Call moved", start)
+            # Each worker sees one failure of the broken service: together they reach the threshold.
+            first.drain(now=start)
+            assert len(broken_phone.requests) == 1 and len(healthy_phone.delivered) == 1
+            retry = start + timedelta(seconds=3)  # backoff: 2.5 s with this jitter
+            second.drain(now=retry)
+            assert len(broken_phone.requests) == 2
+            with push_app.app_context():
+                pause = db.session.get(PushServicePause, push_service.origin)
+                assert as_utc(pause.paused_until) == retry + timedelta(seconds=300) and pause.trips == 1
+
+            # Both workers now skip it, while the healthy service is still served.
+            publish("Wrap moved", start + timedelta(minutes=1))
+            for worker in (first, second):
+                worker.drain(now=start + timedelta(minutes=1))
+                worker.drain(now=start + timedelta(minutes=4))
+            assert len(broken_phone.requests) == 2
+            assert [m["title"] for m in healthy_phone.messages] == ["Call moved", "Wrap moved"]
+
+            # The pause ends; the service is back: the other worker delivers everything pending.
+            push_service.default = Answer(201)
+            first.drain(now=retry + timedelta(seconds=299))
+            assert len(broken_phone.requests) == 2  # not a second early
+            first.drain(now=retry + timedelta(seconds=300))
+            assert sorted(m["title"] for m in broken_phone.messages) == ["Call moved", "Wrap moved"]
+            with push_app.app_context():
+                assert db.session.get(PushServicePause, push_service.origin) is None  # healthy again
+        finally:
+            first.close()
+            second.close()
+
+
+def test_failures_answered_during_a_pause_do_not_lengthen_it(push_app):
+    from app.push.pause import ServicePause
+    from app.push.models import PushServicePause
+
+    breaker = ServicePause(threshold=2, seconds=60, max_seconds=600)
+    now = utcnow()
+    origin = "https://fcm.googleapis.com"
+    with push_app.app_context():
+        assert breaker.record(now, Counter({origin: 2})) == {origin}
+        db.session.commit()
+        assert breaker.record(now + timedelta(seconds=10), Counter({origin: 5})) == set()  # late answers
+        db.session.commit()
+        assert breaker.paused(now + timedelta(seconds=59)) == {origin}
+        assert breaker.paused(now + timedelta(seconds=60)) == set()
+        # It keeps failing after the pause: the next pause is twice as long.
+        assert breaker.record(now + timedelta(seconds=61), Counter({origin: 2})) == {origin}
+        db.session.commit()
+        pause = db.session.get(PushServicePause, origin)
+        assert as_utc(pause.paused_until) == now + timedelta(seconds=61 + 120) and pause.trips == 2
+        breaker.record(now + timedelta(seconds=200), Counter(), succeeded={origin})
+        db.session.commit()
+        assert breaker.paused(now + timedelta(seconds=100)) == set()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="concurrent writers need PostgreSQL (SQLite runs one worker)")
+def test_workers_failing_at_the_same_moment_trip_the_shared_pause_exactly_once(push_app):
+    from app.push.models import PushServicePause
+    from app.push.pause import ServicePause
+
+    origin, now = "https://fcm.googleapis.com", utcnow()
+    start, tripped, errors = threading.Barrier(6), [], []
+
+    def fail_once():
+        breaker = ServicePause(threshold=3, seconds=60, max_seconds=600)
+        try:
+            with push_app.app_context():
+                start.wait(10)
+                tripped.append(breaker.record(now, Counter({origin: 1})))
+                db.session.commit()
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=fail_once) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(map(len, tripped)) == [0, 0, 0, 0, 0, 1]  # the third failure trips; later ones are ignored
+    with push_app.app_context():
+        pause = db.session.get(PushServicePause, origin)
+        assert pause.trips == 1 and pause.failures == 0 and as_utc(pause.paused_until) == now + timedelta(seconds=60)

@@ -1,5 +1,6 @@
 """Sign-in, sign-out and the landing page that sends each person to their production."""
-from flask import Blueprint, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
 from app.auth import service
@@ -37,6 +38,11 @@ def sign_device_in(user) -> None:
     session.clear()  # a new session id and a new CSRF token: no fixation
     session["sid"] = token
     session.permanent = True
+    # Mint that CSRF token now, into the cookie this answer sets. Otherwise the first page and
+    # the service worker's first requests, arriving together, each mint one and the last
+    # cookie wins: the page's token no longer matches and its first form fails with a 400.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 @bp.get("/")

@@ -89,17 +89,29 @@ def confirm(revision: CallSheetRevision, person: Person, at: datetime | None = N
     return found
 
 
-def board_version(revision: CallSheetRevision) -> str:
-    """Return a token that changes whenever someone opens or confirms the revision."""
+def board_version(revision: CallSheetRevision, also=()) -> str:
+    """Return a token that changes whenever someone opens or confirms the revision.
+
+    `also`: more scalar SQL expressions whose values belong in the token (the push reach),
+    read in the same query.
+    """
     # Opened and confirmed times are set once and never cleared, so counting them is enough.
-    opened, confirmed = db.session.execute(sa.select(
-        sa.func.count(Acknowledgement.opened_at), sa.func.count(Acknowledgement.confirmed_at))
+    values = db.session.execute(sa.select(
+        sa.func.count(Acknowledgement.opened_at), sa.func.count(Acknowledgement.confirmed_at), *also)
         .where(Acknowledgement.revision_id == revision.id)).one()
-    return f"{opened}.{confirmed}"
+    return ".".join(str(value) for value in values)
+
+
+def seen_by(revision: CallSheetRevision) -> set[int]:
+    """Return the ids of the people who opened (or confirmed) the revision."""
+    return set(db.session.scalars(sa.select(Acknowledgement.person_id).where(
+        Acknowledgement.revision_id == revision.id,
+        sa.or_(Acknowledgement.opened_at.is_not(None), Acknowledgement.confirmed_at.is_not(None)))))
 
 
 def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
-    """Return each called person's state for a revision (not opened / opened / confirmed) and counts."""
+    """Return each called person's state for a revision (not opened / opened / confirmed), counts,
+    and `seen`: everyone (called or not) who opened or confirmed it."""
     acks = {a.person_id: a for a in db.session.scalars(sa.select(Acknowledgement).where(
         Acknowledgement.revision_id == revision.id))}
     phones = {e["id"]: e["phone"] for e in revision.content["cast"]}
@@ -116,7 +128,8 @@ def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
                      "department": person["department"], "phone": phones.get(person_id, ""),
                      "state": state, "opened_at": opened, "confirmed_at": confirmed})
     counts["total"] = sum(counts.values())
-    return {"rows": rows, "counts": counts}
+    seen = {person_id for person_id, ack in acks.items() if ack.opened_at or ack.confirmed_at}
+    return {"rows": rows, "counts": counts, "seen": seen}
 
 
 def upcoming_calls(person: Person, today: date) -> list[UpcomingCall]:

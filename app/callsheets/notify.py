@@ -21,7 +21,7 @@ from app.callsheets.models import CallSheetRevision
 from app.callsheets.viewing import called_people
 from app.crew.models import Person
 from app.extensions import db
-from app.push.service import Message, delivery_report, enqueue_each
+from app.push.service import Message, delivery_report, enqueue_each, report_digest
 from app.timeutil import utcnow
 
 ORDER = ("called", "released", "call", "pickup", "location", "scenes")
@@ -138,9 +138,27 @@ def reach(revision: CallSheetRevision) -> list[Reached]:
     return sorted(rows, key=lambda row: (not row.affected, row.status == "pushed", row.name))
 
 
-def unreachable(rows: list[Reached]) -> list[Reached]:
-    """Return the affected people no device was reached for: the office phones them."""
-    return [row for row in rows if row.affected and row.status in ("failed", "no device")]
+def unreachable(rows: list[Reached], seen=frozenset()) -> list[Reached]:
+    """Return the affected people no device was reached for: the office phones them.
+
+    `seen`: ids of people who opened the revision anyway; they need no call.
+    """
+    return [row for row in rows if row.affected and row.status in ("failed", "no device")
+            and row.person_id not in seen]
 
 
-__all__ = ["notify_published", "personal_message", "call_at", "source_of", "reach", "unreachable", "Reached"]
+def reach_digest(revision: CallSheetRevision) -> list:
+    """Return SQL expressions that change whenever reach(revision) can change (for an ETag)."""
+    return report_digest(source_of(revision))
+
+
+def reach_summary(rows: list[Reached]) -> dict[str, int]:
+    """Count the people per push status, in display order, leaving out statuses nobody has."""
+    counts = {status: 0 for status in ("pushed", "pending", "failed", "no device")}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return {status: number for status, number in counts.items() if number}
+
+
+__all__ = ["notify_published", "personal_message", "call_at", "source_of", "reach", "unreachable", "reach_digest",
+           "reach_summary", "Reached"]

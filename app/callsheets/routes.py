@@ -96,14 +96,15 @@ def revision(production_id: int, revision_id: int):
     revision = in_production(CallSheetRevision, revision_id, production_id)
     ack = acknowledgements.opened(revision, me, prefetched())
     commit_acknowledgement()
-    changes, forced, reached = [], [], []
+    changes, forced, reached, unreachable = [], [], [], []
     if me.is_coordinator:  # what changed for whom, and who heard, is the office's business
         previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
         forced = rest.forced_calls(revision)
         reached = notify.reach(revision)
+        unreachable = notify.unreachable(reached, acknowledgements.seen_by(revision)) if reached else []
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
-                  reached=reached, unreachable=notify.unreachable(reached),
+                  reached=reached, unreachable=unreachable,
                   sheet=for_viewer(revision.content, me),
                   papers=paperwork(me, {revision.shoot_day_id: place_ids(revision.content)}),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
@@ -133,13 +134,19 @@ def board(production_id: int, revision_id: int):
         abort(400, "Show either all people or only the unconfirmed.")
     headers = {}
     if wants_fragment():
-        # Polls every 5 s: when nobody opened or confirmed anything since, answer 304 without
+        # Polls every 5 s: when nobody opened or confirmed anything and no push alert of this
+    # revision was delivered or given up on since, answer 304 without
         # loading the call sheet or rendering (Flask-Compress suffixes the tag with ":br").
-        tag = f"board-{revision.id}-{show}-{acknowledgements.board_version(revision)}"
+        version = acknowledgements.board_version(revision, also=notify.reach_digest(revision))
+        tag = f"board-{revision.id}-{show}-{version}"
         if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):
             return "", 304, {"ETag": f'"{tag}"', "Vary": "HX-Request"}
         headers["ETag"] = f'"{tag}"'
     state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
+    reached = notify.reach(revision)
     body, status, base = render("callsheets/board.html", "board", me=me, revision=revision, show=show,
-                                **state, newest=service.newest_number(revision.shoot_day_id))
+                                **state, newest=service.newest_number(revision.shoot_day_id),
+                                reach={row.person_id: row for row in reached},
+                                reach_summary=notify.reach_summary(reached),
+                                unreachable=notify.unreachable(reached, state["seen"]))
     return body, status, {**base, **headers}

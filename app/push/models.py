@@ -95,3 +95,18 @@ class PushDelivery(db.Model):
 
     notification = relationship("Notification")
     subscription = relationship("PushSubscription")
+
+
+class PushServicePause(db.Model):
+    """The circuit breaker of one push service, shared by every worker process.
+
+    A row exists once the service has failed; `paused_until` in the future means no worker
+    claims deliveries for it. A delivered push removes the row.
+    """
+
+    __tablename__ = "push_service_pauses"
+    push_service: Mapped[str] = mapped_column(sa.String(200), primary_key=True)  # endpoint origin
+    failures: Mapped[int] = mapped_column(default=0)  # since the last success or trip
+    trips: Mapped[int] = mapped_column(default=0)  # pauses in a row: each doubles the next
+    paused_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -2,13 +2,16 @@
 
 Several workers may share the outbox on PostgreSQL: claims use `FOR UPDATE SKIP LOCKED`
 and a lease (`claimed_until`), so no row is sent by two workers and a crashed worker's
-rows are claimed again once its lease runs out. On SQLite run one worker.
+rows are claimed again once its lease runs out. On SQLite run one worker. The pause of a
+push service that keeps failing (app/push/pause.py) is kept in the database, so one
+worker's trip holds every worker off that service.
 """
 import logging
 import random
 import threading
 import uuid
-from dataclasses import dataclass, fields
+from collections import Counter
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -42,9 +45,17 @@ class BatchReport:
     lost_claims: int = 0
 
     def __iadd__(self, other: "BatchReport") -> "BatchReport":
-        for field in fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+        for counter in fields(self):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
         return self
+
+
+@dataclass
+class _Health:
+    """What one batch said about each push service, for the shared pause."""
+
+    failed: Counter = field(default_factory=Counter)
+    succeeded: set = field(default_factory=set)
 
 
 class PushWorker:
@@ -159,13 +170,15 @@ class PushWorker:
                 sa.select(PushDelivery).where(PushDelivery.id.in_([o.delivery_id for o in outcomes]),
                                               PushDelivery.claim_token == token)
                 .options(joinedload(PushDelivery.subscription)))}
-            gone = set()
+            gone, health = set(), _Health()
             for outcome in outcomes:
                 row = rows.get(outcome.delivery_id)
                 if row is None:  # our lease ran out and another worker took the row
                     report.lost_claims += 1
                     continue
-                self._apply(row, outcome, now, report, gone)
+                self._apply(row, outcome, now, report, gone, health)
+            if health.failed or health.succeeded:  # shared with every worker, in the same commit
+                self.pause.record(now, health.failed, health.succeeded)
             if gone:
                 db.session.execute(sa.update(PushDelivery).where(
                     PushDelivery.subscription_id.in_(gone), PushDelivery.state == PENDING,
@@ -177,13 +190,13 @@ class PushWorker:
             db.session.commit()
 
     def _apply(self, row: PushDelivery, outcome: Outcome, now: datetime, report: BatchReport,
-               gone: set[int]) -> None:
+               gone: set[int], health: "_Health") -> None:
         status = row.last_status = outcome.status
         if status in DELIVERED:
             row.sent_at = now
             if row.subscription is not None:
                 row.subscription.last_success_at = now
-            self.pause.succeeded(row.push_service)
+            health.succeeded.add(row.push_service)
             self._finish(row, SENT, "", report)
         elif status in GONE:
             gone.add(row.subscription_id)
@@ -196,7 +209,7 @@ class PushWorker:
         elif outcome.permanent:
             self._finish(row, FAILED, outcome.error, report)
         elif status is None or status == 429 or status >= 500:
-            self.pause.failed(row.push_service, now)
+            health.failed[row.push_service] += 1
             self._retry(row, outcome, now, report)
         elif 300 <= status < 400:
             self._finish(row, FAILED, f"The push service redirected ({status}); redirects are "

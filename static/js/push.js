@@ -100,6 +100,14 @@ async function resync(root, reg, subscription) {
   return subscription;
 }
 
+// Badge this device in the list of devices (the list is rendered, and re-rendered, by the server).
+function markThisDevice(endpoint) {
+  for (const item of document.querySelectorAll("#devices [data-endpoint]")) {
+    const badge = item.querySelector("[data-this-device]");
+    if (badge) badge.hidden = !endpoint || item.dataset.endpoint !== endpoint;
+  }
+}
+
 function refreshDevices(root) {
   if (window.htmx) {
     window.htmx.ajax("GET", root.dataset.devicesUrl, { target: "#devices", select: "#devices", swap: "outerHTML" });
@@ -114,15 +122,22 @@ async function start(root) {
     ios: isIos(), standalone: isStandalone(), subscribed: false,
   };
   let reg = null;
+  let endpoint = null;
   if (supported) {
     reg = await registration();
     const existing = reg && (await reg.pushManager.getSubscription());
     if (existing && Notification.permission === "granted") {
       facts.subscribed = true;
-      resync(root, reg, existing).catch((error) => show(root, "on", error.message));
+      endpoint = existing.endpoint;
+      resync(root, reg, existing).then((current) => {
+        endpoint = current.endpoint; // a new one after a key rotation
+        markThisDevice(endpoint);
+      }).catch((error) => show(root, "on", error.message));
     }
   }
   show(root, pushState(facts));
+  markThisDevice(endpoint);
+  document.body.addEventListener("htmx:afterSwap", () => markThisDevice(endpoint));
 
   root.querySelector("[data-push-enable]").addEventListener("click", async () => {
     try {
@@ -130,7 +145,7 @@ async function start(root) {
       if (permission !== "granted") return show(root, permission === "denied" ? "blocked" : "off");
       reg = reg || (await registration());
       if (!reg) throw new Error("Callboard is still getting ready on this device. Reload the page and try again.");
-      await subscribe(root, reg);
+      endpoint = (await subscribe(root, reg)).endpoint;
       show(root, "on");
       refreshDevices(root);
     } catch (error) {
@@ -144,6 +159,7 @@ async function start(root) {
       await send("DELETE", root.dataset.subscribeUrl, { endpoint: subscription.endpoint }).catch(() => null);
       await subscription.unsubscribe();
     }
+    endpoint = null;
     show(root, "off");
     refreshDevices(root);
   });

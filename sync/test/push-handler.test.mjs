@@ -104,6 +104,18 @@ test("the service worker's own cache strategy can store the page", async () => {
   assert.deepEqual(stored, ["/p/1/my-day"]);
 });
 
+test("the store can refuse a response it must not keep (a sign-in page after a redirect)", async () => {
+  const saved = await prefetch("/p/1/my-day", { fetch: async () => page("sign in"), store: async () => false });
+  assert.equal(saved, false);
+});
+
+test("a page saved for a push is marked as saved ahead, so the server records no Opened", async () => {
+  const seen = [];
+  const fetch = async (url, options) => { seen.push(options.headers); return page("ok"); };
+  await prefetch("/p/1/revisions/9", { fetch, caches: fakeCaches(), cacheName: "p" });
+  assert.deepEqual(seen, [{ "X-Callboard-Prefetch": "1" }]);
+});
+
 function fakeClients(windows) {
   const log = [];
   const make = (url) => ({
@@ -136,6 +148,23 @@ test("a tap brings another Callboard window to the page", async () => {
   await handleNotificationClick(fakeNotification("/p/1/my-day"), { clients, origin: ORIGIN });
   assert.deepEqual(clients.log, ["matchAll window", `focus ${ORIGIN}/notifications`,
     `navigate ${ORIGIN}/notifications → ${ORIGIN}/p/1/my-day`]);
+});
+
+test("a refused focus still takes the window to the page", async () => {
+  const clients = fakeClients([`${ORIGIN}/notifications`]);
+  const refusing = (await clients.matchAll({ type: "window" }))[0];
+  refusing.focus = async () => { throw new DOMException("Not allowed to focus a window.", "InvalidAccessError"); };
+  const client = await handleNotificationClick(fakeNotification("/p/1/my-day"), { clients, origin: ORIGIN });
+  assert.equal(client.url, `${ORIGIN}/p/1/my-day`);
+  assert.equal(clients.log.at(-1), `navigate ${ORIGIN}/notifications → ${ORIGIN}/p/1/my-day`);
+});
+
+test("a window the worker cannot navigate (not controlled) gives way to a new one", async () => {
+  const clients = fakeClients([`${ORIGIN}/notifications`]);
+  const uncontrolled = (await clients.matchAll({ type: "window" }))[0];
+  uncontrolled.navigate = async () => { throw new TypeError("not controlled"); };
+  await handleNotificationClick(fakeNotification("/p/1/my-day"), { clients, origin: ORIGIN });
+  assert.equal(clients.log.at(-1), `open ${ORIGIN}/p/1/my-day`);
 });
 
 test("a tap with no Callboard window open opens the page", async () => {
