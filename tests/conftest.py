@@ -80,6 +80,23 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def threaded_app(tmp_path):
+    """An app on a database that several threads can use at once (a SQLite file, or PostgreSQL)."""
+    url = DATABASE_URL if DATABASE_URL.startswith("postgresql") else f"sqlite:///{tmp_path / 'threads.db'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
+                      "PASSWORD_HASH_PARAMS": CHEAP_HASHING})
+    app.test_client_class = CallboardClient
+    with app.app_context():
+        db.create_all()
+        with db.engine.begin() as connection:
+            _reset(connection)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -240,8 +240,10 @@ def test_failures_answered_during_a_pause_do_not_lengthen_it(push_app):
         assert breaker.paused(now + timedelta(seconds=100)) == set()
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="concurrent writers need PostgreSQL (SQLite runs one worker)")
-def test_workers_failing_at_the_same_moment_trip_the_shared_pause_exactly_once(push_app):
+def test_workers_failing_at_the_same_moment_trip_the_shared_pause_exactly_once(threaded_app, push_service):
+    """Six workers record a failure at once (PostgreSQL, or a SQLite file that serialises them)."""
+    push_app = threaded_app
+    configure_push(push_app, push_service)
     from app.push.models import PushServicePause
     from app.push.pause import ServicePause
 

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import create_app
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.service import newest_number
 from app.callsheets.snapshot import build_snapshot
@@ -17,7 +16,6 @@ from app.checkins.board import board
 from app.checkins.models import AppliedOperation, CheckIn
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
-from conftest import CHEAP_HASHING, DATABASE_URL, _reset
 from sync_helpers import Cast, now, op, post_sync
 
 KINDS = ("check_in", "check_out", "running_late", "confirm_revision")
@@ -118,25 +116,14 @@ def test_any_delivery_schedule_applies_each_operation_once_and_converges(scene, 
 
 
 @pytest.fixture
-def shared_db_app(tmp_path):
-    """An app on a database that several threads can use at once (a file, or PostgreSQL)."""
-    url = DATABASE_URL if DATABASE_URL.startswith("postgresql") else f"sqlite:///{tmp_path / 'race.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
-                      "PASSWORD_HASH_PARAMS": CHEAP_HASHING})
-    from conftest import CallboardClient
+def shared_db_app(threaded_app):
+    """The seeded demo on a database that several threads can use at once."""
     from app.seed import seed_demo
 
-    app.test_client_class = CallboardClient
-    with app.app_context():
-        db.create_all()
-        with db.engine.begin() as connection:
-            _reset(connection)
+    with threaded_app.app_context():
         seed_demo(START.date())
         db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return threaded_app
 
 
 def test_concurrent_retries_of_the_same_batch_apply_each_operation_once(shared_db_app):
