@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from app.callsheets.models import CallSheetRevision
+from app.callsheets.notify import reach
 from app.crew.models import Person
 from app.extensions import db
 from app.push import subscriptions
@@ -102,6 +104,11 @@ def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
         titles = db.session.scalars(sa.select(Notification.title).where(
             Notification.person_id == film.dana_id).order_by(Notification.id)).all()
         assert titles[-1] == f"Revision {unrelated.colour} published"
+        # and the office's report says she chose it, not that she has no device
+        report = {row.person_id: row for row in reach(db.session.get(CallSheetRevision, unrelated.id))}
+        assert (report[film.dana_id].status, report[film.dana_id].detail) == (
+            "feed only", "chose only their own changes")
+        assert report[film.chris_id].status == "pushed"
 
     film.move_call(film.chris_id, call - 30, day_index=1, called=False)
     released = _published(client, film, 1)

@@ -121,7 +121,7 @@ class Reached:
     person_id: int
     name: str
     phone: str
-    status: str  # pushed / pending / failed / no device
+    status: str  # pushed / pending / failed / no device / feed only
     detail: str
     affected: bool  # something changed for them in this revision
 
@@ -154,7 +154,7 @@ def reach_digest(revision: CallSheetRevision) -> list:
 
 def reach_summary(rows: list[Reached]) -> dict[str, int]:
     """Count the people per push status, in display order, leaving out statuses nobody has."""
-    counts = {status: 0 for status in ("pushed", "pending", "failed", "no device")}
+    counts = {status: 0 for status in ("pushed", "pending", "failed", "no device", "feed only")}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
     return {status: number for status, number in counts.items() if number}

@@ -64,6 +64,8 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Routine news the person chose not to have pushed ("only my changes"): in the feed only.
+    push_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     person = relationship("Person")
 

@@ -45,7 +45,7 @@ class Message:
 
 @dataclass(frozen=True)
 class Reach:
-    """How one person's message got on: pushed / pending / failed / no device."""
+    """How one person's message got on: pushed / pending / failed / no device / feed only (their choice)."""
 
     status: str
     detail: str = ""
@@ -87,9 +87,9 @@ def enqueue_each(items, now: datetime | None = None) -> list[Notification]:
     notifications = []
     for person_id, message in items:
         person = people[person_id]
-        pushed = not (message.routine and wanted[person_id] == ONLY_MY_CHANGES)
+        held = message.routine and wanted[person_id] == ONLY_MY_CHANGES
         notifications.append(_write(message, now, person_id=person_id, user_id=person.user_id,
-                                    devices=devices.get(person.user_id, []) if pushed else []))
+                                    devices=[] if held else devices.get(person.user_id, []), held=held))
     db.session.flush()
     return notifications
 
@@ -114,14 +114,14 @@ def _devices_by_user(user_ids) -> dict[int, list[PushSubscription]]:
     return found
 
 
-def _write(message: Message, now: datetime, person_id, user_id, devices) -> Notification:
+def _write(message: Message, now: datetime, person_id, user_id, devices, held: bool = False) -> Notification:
     expires_at, urgency = _checked(message, now)
     recipient = f"person:{person_id}" if person_id else f"user:{user_id}"
     notification = Notification(
         person_id=person_id, user_id=user_id, source=message.source[:80], title=message.title,
         body=message.body, url=message.url, tag=(message.collapse or "")[:64],
         topic=topic_for(recipient, message.collapse), urgency=urgency, created_at=now,
-        expires_at=expires_at)
+        expires_at=expires_at, push_held=held)
     db.session.add(notification)
     for subscription in devices:
         db.session.add(PushDelivery(
@@ -170,18 +170,23 @@ def _mine(user_id: int):
 def delivery_report(source: str) -> dict[int, Reach]:
     """Return, per person, how the messages of one source got on."""
     rows = db.session.execute(
-        sa.select(Notification.person_id, PushDelivery.state, PushDelivery.last_error)
+        sa.select(Notification.person_id, Notification.push_held, PushDelivery.state, PushDelivery.last_error)
         .outerjoin(PushDelivery, PushDelivery.notification_id == Notification.id)
         .where(Notification.source == source, Notification.person_id.is_not(None))).all()
     states: dict[int, list[tuple[str | None, str]]] = {}
-    for person_id, state, error in rows:
+    held: set[int] = set()
+    for person_id, push_held, state, error in rows:
         states.setdefault(person_id, [])
+        if push_held:
+            held.add(person_id)
         if state is not None:
             states[person_id].append((state, error or ""))
     report = {}
     for person_id, deliveries in states.items():
         found = {state for state, _ in deliveries}
-        if not deliveries:
+        if not deliveries and person_id in held:
+            report[person_id] = Reach("feed only", "chose only their own changes")
+        elif not deliveries:
             report[person_id] = Reach("no device")
         elif SENT in found:
             report[person_id] = Reach("pushed")
