@@ -319,6 +319,26 @@ def subscribe(person, subscriber: Subscriber):
                                    subscriber.auth, "Mozilla/5.0 (iPhone) Safari/604.1")
 
 
+def one_person_on_a_broken_and_a_healthy_service(app, broken: PushService, healthy: PushService):
+    """Subscribe one crew member's phones on two push services, the first answering 503 from now on.
+
+    The app pauses a service after 2 failures, for 300 s. Returns (person_id, broken_phone, healthy_phone).
+    """
+    from app.extensions import db
+
+    configure_push(app, broken, healthy)
+    app.config.update(PUSH_PAUSE_AFTER_FAILURES=2, PUSH_PAUSE_SECONDS=300)
+    with app.app_context():
+        (person,) = add_crew("Chris Dunmore")
+        broken_phone, healthy_phone = broken.subscriber(), healthy.subscriber()
+        subscribe(person, broken_phone)
+        subscribe(person, healthy_phone)
+        db.session.commit()
+        person_id = person.id
+    broken.default = Answer(503)
+    return person_id, broken_phone, healthy_phone
+
+
 if pytest is not None:
     @pytest.fixture
     def push_service():

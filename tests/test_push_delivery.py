@@ -14,8 +14,8 @@ from app.push.payload import MAX_PLAINTEXT, PayloadTooLarge, build_payload
 from app.push.service import Message
 from app.push.worker import PushWorker
 from app.timeutil import as_utc, utcnow
-from pushservice import (Answer, PushService, add_crew, configure_push, push_app, push_service,  # noqa: F401
-                         subscribe, worker)
+from pushservice import (Answer, PushService, add_crew, configure_push,  # noqa: F401
+                         one_person_on_a_broken_and_a_healthy_service, push_app, push_service, subscribe, worker)
 
 CALL_MOVED = Message(title="Your call moved 07:00 → 06:30",
                      body="Day 5, Tue 3 Dec · Harbour Warehouse · crew parking Kings Dock level 2",
@@ -197,16 +197,8 @@ def test_push_service_down_for_a_while_then_back_delivers_everything_still_withi
 
 def test_a_push_service_that_keeps_failing_is_paused_while_others_are_served(push_app, push_service):
     with PushService() as healthy:
-        configure_push(push_app, push_service, healthy)
-        push_app.config.update(PUSH_PAUSE_AFTER_FAILURES=2, PUSH_PAUSE_SECONDS=300)
-        with push_app.app_context():
-            (person,) = add_crew("Chris Dunmore")
-            broken_phone, healthy_phone = push_service.subscriber(), healthy.subscriber()
-            subscribe(person, broken_phone)
-            subscribe(person, healthy_phone)
-            db.session.commit()
-            person_id = person.id
-        push_service.default = Answer(503)
+        person_id, broken_phone, healthy_phone = one_person_on_a_broken_and_a_healthy_service(
+            push_app, push_service, healthy)
         paused = PushWorker(push_app, rng=lambda: 0.0)
         try:
             now = utcnow()

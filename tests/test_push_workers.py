@@ -19,8 +19,8 @@ from app.push.service import Message
 from app.push.worker import PushWorker
 from app.timeutil import as_utc, utcnow
 from conftest import DATABASE_URL
-from pushservice import (Answer, add_crew, configure_push, push_app, push_service,  # noqa: F401
-                         subscribe, vapid_private_key_text)
+from pushservice import (Answer, add_crew, configure_push, one_person_on_a_broken_and_a_healthy_service,  # noqa: F401
+                         push_app, push_service, subscribe, vapid_private_key_text)
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_POSTGRESQL = DATABASE_URL.startswith("postgresql")
@@ -165,16 +165,8 @@ def test_one_workers_trip_pauses_the_push_service_for_every_worker_until_the_pau
     from pushservice import PushService
 
     with PushService() as healthy:
-        configure_push(push_app, push_service, healthy)
-        push_app.config.update(PUSH_PAUSE_AFTER_FAILURES=2, PUSH_PAUSE_SECONDS=300)
-        with push_app.app_context():
-            (person,) = add_crew("Chris Dunmore")
-            broken_phone, healthy_phone = push_service.subscriber(), healthy.subscriber()
-            subscribe(person, broken_phone)
-            subscribe(person, healthy_phone)
-            db.session.commit()
-            person_id = person.id
-        push_service.default = Answer(503)
+        person_id, broken_phone, healthy_phone = one_person_on_a_broken_and_a_healthy_service(
+            push_app, push_service, healthy)
         start = utcnow()
 
         def publish(title, at):
