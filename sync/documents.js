@@ -88,6 +88,32 @@ export async function keepDocuments({ productionId, documents, budget }, {
   return states;
 }
 
+const ENTITIES = { "&amp;": "&", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&lt;": "<", "&gt;": ">" };
+const attribute = (tag, name) => {
+  const found = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return found && found[1].replace(/&(amp|quot|#39|#x27|lt|gt);/g, (entity) => ENTITIES[entity]);
+};
+
+// The keep list of a My day page the service worker saved in the background (no page script
+// runs then): the same data-* attributes saved-documents.js reads; null on any other page.
+export function keepListFromPage(html) {
+  const section = /<section\b[^>]*\sdata-keep-documents\b[^>]*>/.exec(html);
+  if (!section) return null;
+  const rest = html.slice(section.index);
+  const end = rest.indexOf("</section>");
+  const items = (end < 0 ? rest : rest.slice(0, end)).match(/<li\b[^>]*>/g) || [];
+  const documents = items.filter((tag) => /\sdata-keep[\s>]/.test(tag) && attribute(tag, "data-doc-url"))
+    .map((tag) => ({ url: attribute(tag, "data-doc-url"), size: Number(attribute(tag, "data-size")) }));
+  return { productionId: attribute(section[0], "data-production-id"),
+    budget: Number(attribute(section[0], "data-budget")), documents };
+}
+
+// After a background refresh of My day: keep what it lists now, as the page itself would.
+export async function keepFromPage(html, deps) {
+  const list = keepListFromPage(html);
+  return list && list.productionId ? keepDocuments(list, deps) : null;
+}
+
 // Fetch handler for document files: the copy kept on this phone first (a version never
 // changes), else the network; with no signal, a kept copy of the same file opened another way.
 export async function savedDocument(request, { fetch, caches, names }) {

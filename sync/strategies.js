@@ -107,14 +107,17 @@ export async function networkOnly(request, { fetch }) {
 // A page saved ahead of time is not a page read: the server records no "Opened" for it.
 export const PREFETCH_HEADERS = { "X-Callboard-Prefetch": "1" };
 
-export async function warmPages(urls, { fetch, caches, names, now = () => new Date() }) {
+// onPage(url, html): told of each page saved, e.g. to keep the documents a My day lists.
+export async function warmPages(urls, { fetch, caches, names, now = () => new Date(), onPage = null }) {
   let saved = 0;
   for (const url of urls) {
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: PREFETCH_HEADERS });
       if (isSavablePage(response)) {
+        const copy = onPage && response.clone();
         await savePage(caches, names.pages, response.url || url, response, now());
         saved += 1;
+        if (copy) await onPage(response.url || url, await copy.text());
       }
     } catch {
       // no signal: the next flush tries again

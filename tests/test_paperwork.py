@@ -5,7 +5,10 @@ documents of its shoot day, of its locations, and those needed on location every
 that the viewer may see; My day lists the "needed on location" ones of the person's next
 calls for the phone to keep (static/js/saved-documents.js).
 """
+import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +28,8 @@ from app.schedule.models import Location, ShootDay
 from callsheet_factory import PAGE_BUDGET, build_production, wire_size
 from test_callsheets import _queries
 from test_documents_files import PDF, PNG
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ART, RHYS = "art@example.com", "rhys@example.com"
 
@@ -261,6 +266,33 @@ def test_my_day_keeps_the_needed_papers_of_the_calls_of_today_and_the_next_two_d
         sizes = {d.title: d.current_version.size for d in db.session.scalars(sa.select(Document))}
     assert all(int(size) == sizes[title] for title, size, _day in kept)
     assert re.search(r'data-keep-documents data-production-id="\d+" data-budget="52428800"', html)
+
+
+PARSE_KEEP_LIST = """
+import { readFileSync } from "node:fs";
+import { keepListFromPage } from "%s";
+console.log(JSON.stringify(keepListFromPage(readFileSync(0, "utf8"))));
+"""
+
+
+def test_the_service_worker_reads_the_same_keep_list_from_a_my_day_it_saves_in_the_background(
+        office, papers, client, auth):
+    file(office, "Day 2 sides & call times", kind="sides", day=1, needed=True)
+    publish(office, 1)
+    auth.login("crew@example.com")
+    html = page(client, office.url("/my-day"))
+    documents = (ROOT / "sync" / "documents.js").as_uri()
+    parsed = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents], input=html,
+                            capture_output=True, text=True, timeout=60, check=True)
+    found = json.loads(parsed.stdout)
+    urls = re.findall(r'<li data-doc-url="([^"]+)" data-keep', html)
+    assert found["productionId"] == str(office.id) and found["budget"] == 52428800
+    assert [d["url"] for d in found["documents"]] == urls and len(urls) == len(_kept(html)) == 3
+    assert [d["size"] for d in found["documents"]] == [int(size) for _title, size, _day in _kept(html)]
+    without = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
+                             input=page(client, office.url("/documents/")), capture_output=True, text=True,
+                             timeout=60, check=True)
+    assert json.loads(without.stdout) is None  # only My day says what to keep
 
 
 def test_my_day_keeps_the_next_call_even_when_it_is_further_away(office, client, auth):

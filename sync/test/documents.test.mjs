@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import { cacheNames } from "../caches.js";
-import { isKeepable, keepDocuments, planKeep, savedDocument, savedUrls, stateText } from "../documents.js";
+import {
+  isKeepable, keepDocuments, keepFromPage, keepListFromPage, planKeep, savedDocument, savedUrls, stateText,
+} from "../documents.js";
 import { FakeCaches, html, scriptedFetch } from "../fakes.mjs";
-import { OFFLINE_URL, classify } from "../strategies.js";
+import { OFFLINE_URL, classify, warmPages } from "../strategies.js";
 
 const ORIGIN = "http://localhost";
 const names = cacheNames("abc123");
@@ -154,4 +156,39 @@ test("each state reads as a person understands it", () => {
   assert.equal(stateText("over"), "Too large to keep on this phone");
   assert.equal(stateText("missing"), "Not on this phone — needs signal");
   assert.equal(stateText("unknown"), "");
+});
+
+const MY_DAY = `<main><section class="day-documents"><ul><li data-doc-url="${MAP}"><a href="${MAP}">Map</a></li></ul></section>
+<section class="card my needed" data-keep-documents data-production-id="1" data-budget="1000">
+<h2>Needed on location</h2><ul class="list">
+<li data-doc-url="${PERMIT}?a=1&amp;b=2" data-keep data-size="10"><a href="#">Permit</a></li>
+<li data-doc-url="${MAP}" data-size="5"><a href="#">Not kept: no data-keep</a></li>
+</ul></section><ul><li data-doc-url="${OTHER_PRODUCTION}" data-keep data-size="1">after the section</li></ul></main>`;
+
+test("a My day saved in the background says which documents to keep, as the page would", () => {
+  assert.deepEqual(keepListFromPage(MY_DAY), {
+    productionId: "1", budget: 1000, documents: [{ url: `${PERMIT}?a=1&b=2`, size: 10 }],
+  });
+  const none = '<section class="card my needed" data-keep-documents data-production-id="2" data-budget="50" hidden></section>';
+  assert.deepEqual(keepListFromPage(none), { productionId: "2", budget: 50, documents: [] });
+  assert.equal(keepListFromPage("<main>a call sheet</main>"), null);
+});
+
+test("warming My day in the background keeps its documents and drops the ones it no longer lists", async () => {
+  const caches = new FakeCaches();
+  await (await caches.open(names.documents)).put(`${ORIGIN}${MAP}`, pdf());  // kept before; not listed now
+  const page = MY_DAY.replace("?a=1&amp;b=2", "");
+  const fetch = scriptedFetch((url) => (String(url).includes("/documents/") ? pdf() : html(page)));
+  const keep = (_url, body) => keepFromPage(body, { fetch, caches, names, origin: ORIGIN });
+  assert.equal(await warmPages(["/p/1/my-day", "/p/1/revisions/9"], { fetch, caches, names, onPage: keep }), 2);
+  assert.deepEqual(await kept(caches), [PERMIT]);
+  assert.deepEqual(fetch.calls.map((call) => new URL(call.url, ORIGIN).pathname),
+    ["/p/1/my-day", PERMIT, "/p/1/revisions/9"]);  // the revision page lists none: nothing more fetched
+});
+
+test("a page that was not saved is not read for documents", async () => {
+  const seen = [];
+  const fetch = scriptedFetch(() => html("<main>Sign in</main>", { redirected: true }));
+  await warmPages(["/p/1/my-day"], { fetch, caches: new FakeCaches(), names, onPage: (url) => seen.push(url) });
+  assert.deepEqual(seen, []);
 });

@@ -32,6 +32,19 @@ KEPT_DOCUMENTS = """async () => {
   }
   return urls;
 }"""
+# Wait (at most 10 s) until the phone keeps the document `wanted` (null: keeps none); return what it keeps.
+# (wait_for_function does not await an async predicate, so the page checks the condition.)
+KEPT_DOCUMENTS_ONCE = """async (wanted) => {
+  const kept = %s;
+  const done = (urls) => (wanted === null ? urls.length === 0 : urls.includes(wanted));
+  const deadline = Date.now() + 10000;
+  let urls = await kept();
+  while (!done(urls) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    urls = await kept();
+  }
+  return urls;
+}""" % KEPT_DOCUMENTS
 
 
 def upload(page, title: str, kind: str, *, content: bytes = PERMIT, filename: str = "permit.pdf",
@@ -110,7 +123,32 @@ def test_a_document_needed_on_location_opens_on_the_phone_with_the_server_stoppe
     expect(office.locator(".doc-meta")).to_contain_text("Archived")
     page.goto("/p/1/my-day")  # no longer needed: it leaves the phone
     expect(page.locator("[data-keep-documents]")).to_be_hidden()
-    page.wait_for_function(f"({KEPT_DOCUMENTS})().then((urls) => urls.length === 0)", polling=100)
+    assert page.evaluate(KEPT_DOCUMENTS_ONCE, None) == []
+
+
+def test_a_background_sync_keeps_a_newly_needed_document_without_opening_my_day(fresh_server, devices):
+    """The service worker's own sync saves My day and keeps what it lists: no page script runs."""
+    phone = devices.phone(timezone_id=LONDON)
+    page = login(phone.new_page(), CREW)
+    page.goto("/p/1/my-day")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert page.evaluate(KEPT_DOCUMENTS) == []
+
+    (day_two,), = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
+    upload_permit_for_tomorrow(login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR), day_two)
+    (document_id,), = fresh_server.sql("SELECT id FROM documents WHERE title = ?", (TITLE,))
+    url = f"/p/1/documents/{document_id}/versions/1/download"
+
+    page.goto("/p/1/directory")  # a page that keeps no documents itself
+    assert page.evaluate("document.querySelector('[data-keep-documents]') === null")
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")  # as Background Sync does
+    assert page.evaluate(KEPT_DOCUMENTS_ONCE, url) == [url]
+
+    fresh_server.stop()
+    served = page.evaluate(SAME_BYTES, url)
+    assert served == {"status": 200, "type": "application/pdf", "bytes": list(PERMIT)}
 
 
 def test_signing_out_leaves_no_document_on_the_phone(fresh_server, devices):
