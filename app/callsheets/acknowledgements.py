@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from app.callsheets.models import Acknowledgement, CallSheetRevision
-from app.callsheets.service import newest_number
+from app.callsheets.service import newest_number, newest_revisions
 from app.callsheets.viewing import called_people, entry_of
 from app.crew.models import Person
 from app.extensions import db
@@ -134,13 +134,8 @@ def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
 
 def upcoming_calls(person: Person, today: date) -> list[UpcomingCall]:
     """Return the person's calls from today on, each from the latest published revision of its day."""
-    newest = (sa.select(CallSheetRevision.shoot_day_id, sa.func.max(CallSheetRevision.number).label("number"))
-              .where(CallSheetRevision.production_id == person.production_id)
-              .group_by(CallSheetRevision.shoot_day_id).subquery())
     rows = db.session.execute(
-        sa.select(CallSheetRevision, ShootDay.date)
-        .join(newest, sa.and_(CallSheetRevision.shoot_day_id == newest.c.shoot_day_id,
-                              CallSheetRevision.number == newest.c.number))
+        newest_revisions(CallSheetRevision.production_id == person.production_id).add_columns(ShootDay.date)
         .join(ShootDay, ShootDay.id == CallSheetRevision.shoot_day_id)
         .where(ShootDay.production_id == person.production_id, ShootDay.date >= today)
         .order_by(ShootDay.date).options(undefer(CallSheetRevision.content))).all()

@@ -32,13 +32,19 @@ def commit_acknowledgement() -> None:
         db.session.rollback()
 
 
+def _paperwork(me, content: dict) -> list:
+    """Return the live paperwork a call sheet lists for me (never part of its snapshot)."""
+    return paperwork(me, {content["day"]["id"]: place_ids(content)})
+
+
 def _preview(me, day, status=200, error=None):
     content, changes, latest = service.draft(day)
     rows = describe(changes, content, latest.content if latest else None)
     number = (latest.number if latest else 0) + 1
     colour = service.revision_colour(db.session.get(Production, day.production_id).revision_colours, number)
     return render("callsheets/preview.html", status=status, me=me, day=day, sheet=for_viewer(content, me),
-                  papers=paperwork(me, {day.id: place_ids(content)}), changes=rows, latest=latest, error=error, next_number=number, next_colour=colour,
+                  papers=_paperwork(me, content), changes=rows, latest=latest, error=error,
+                  next_number=number, next_colour=colour,
                   shortfalls=rest.rest_shortfalls(day),
                   unchanged=latest is not None and latest.content == content)
 
@@ -106,7 +112,7 @@ def revision(production_id: int, revision_id: int):
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
                   reached=reached, unreachable=unreachable,
                   sheet=for_viewer(revision.content, me),
-                  papers=paperwork(me, {revision.shoot_day_id: place_ids(revision.content)}),
+                  papers=_paperwork(me, revision.content),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
 
 
@@ -135,8 +141,8 @@ def board(production_id: int, revision_id: int):
     headers = {}
     if wants_fragment():
         # Polls every 5 s: when nobody opened or confirmed anything and no push alert of this
-    # revision was delivered or given up on since, answer 304 without
-        # loading the call sheet or rendering (Flask-Compress suffixes the tag with ":br").
+        # revision was delivered or given up on since, answer 304 without loading the call
+        # sheet or rendering (Flask-Compress suffixes the tag with ":br").
         version = acknowledgements.board_version(revision, also=notify.reach_digest(revision))
         tag = f"board-{revision.id}-{show}-{version}"
         if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):

@@ -35,16 +35,20 @@ def latest_revision(shoot_day_id: int, with_content: bool = True) -> CallSheetRe
     return db.session.scalar(query.options(undefer(CallSheetRevision.content)) if with_content else query)
 
 
+def newest_revisions(among) -> sa.Select:
+    """Return a query for the newest revision of each shoot day, among the revisions matching `among`."""
+    newest = (sa.select(CallSheetRevision.shoot_day_id, sa.func.max(CallSheetRevision.number).label("number"))
+              .where(among).group_by(CallSheetRevision.shoot_day_id).subquery())
+    return sa.select(CallSheetRevision).join(newest, sa.and_(
+        CallSheetRevision.shoot_day_id == newest.c.shoot_day_id, CallSheetRevision.number == newest.c.number))
+
+
 def latest_revisions(shoot_day_ids, with_content: bool = True) -> dict[int, CallSheetRevision]:
     """Return the newest published revision of each shoot day that has one, in one query."""
     day_ids = list(shoot_day_ids)
     if not day_ids:
         return {}
-    newest = (sa.select(CallSheetRevision.shoot_day_id, sa.func.max(CallSheetRevision.number).label("number"))
-              .where(CallSheetRevision.shoot_day_id.in_(day_ids))
-              .group_by(CallSheetRevision.shoot_day_id).subquery())
-    query = sa.select(CallSheetRevision).join(newest, sa.and_(
-        CallSheetRevision.shoot_day_id == newest.c.shoot_day_id, CallSheetRevision.number == newest.c.number))
+    query = newest_revisions(CallSheetRevision.shoot_day_id.in_(day_ids))
     if with_content:
         query = query.options(undefer(CallSheetRevision.content))
     return {revision.shoot_day_id: revision for revision in db.session.scalars(query)}

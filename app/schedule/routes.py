@@ -73,7 +73,8 @@ def _office_page(me, status=200, new=None):
     form = {"date": service.next_free_date(me.production_id, date.today()).isoformat(),
             "general_call": "07:00", "location_id": days[-1].location_id if days else None}
     return render("schedule/office.html", "add_day", status, production=me.production, me=me, days=days,
-                  published=latest_revisions((day.id for day in days), with_content=False), section="days", locations=service.locations(me.production_id),
+                  published=latest_revisions((day.id for day in days), with_content=False), section="days",
+                  locations=service.locations(me.production_id),
                   new=new or {"form": form, "errors": {}}, departments=departments(me.production_id),
                   announce={"form": {}, "errors": {}, "sent": None})
 
