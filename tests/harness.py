@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlencode, urlsplit
 
+import sqlalchemy
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "callboard-demo"
@@ -241,8 +243,6 @@ class AppServer:
 
 def read_sql(url: str, query: str, params: dict | None = None) -> list[tuple]:
     """Run a read query against a database URL (named :parameters)."""
-    import sqlalchemy  # only the URL case needs it
-
     engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
     try:
         with engine.connect() as connection:

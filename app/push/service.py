@@ -184,10 +184,9 @@ def delivery_report(source: str) -> dict[int, Reach]:
     report = {}
     for person_id, deliveries in states.items():
         found = {state for state, _ in deliveries}
-        if not deliveries and person_id in held:
-            report[person_id] = Reach("feed only", "chose only their own changes")
-        elif not deliveries:
-            report[person_id] = Reach("no device")
+        if not deliveries:  # routine news held back by their own choice, or no phone subscribed
+            report[person_id] = Reach("feed only", "chose only their own changes") if person_id in held \
+                else Reach("no device")
         elif SENT in found:
             report[person_id] = Reach("pushed")
         elif PENDING in found:
