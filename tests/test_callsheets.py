@@ -170,13 +170,14 @@ def test_comparing_snapshots_names_every_kind_of_change(film):
     film.move_call(maggie_id, 7 * 60, pickup=6 * 60)
     changes = compare(before, _snapshot(film))
     assert changes[str(film.chris_id)] == [{
-        "kind": "call", "before": "07:00", "after": "06:30", "before_minutes": 420, "after_minutes": 390,
+        "kind": "call", "category": "time", "scope": "person", "safety": False,
+        "before": "07:00", "after": "06:30", "before_minutes": 420, "after_minutes": 390,
         "text": "Call 07:00 → 06:30"}]
     maggie = {c["kind"]: c for c in changes[str(maggie_id)]}
     assert maggie["pickup"]["text"] == "Pickup 06:30 → 06:00"
     assert (maggie["scenes"]["removed"], maggie["scenes"]["added"]) == (["12"], [])
-    assert changes[str(clara_id)] == [{"kind": "called", "after": "07:00", "after_minutes": 420,
-                                       "text": "Called 07:00"}]
+    assert changes[str(clara_id)] == [{"kind": "called", "category": "time", "scope": "person", "safety": False,
+                                       "after": "07:00", "after_minutes": 420, "text": "Called 07:00"}]
     assert str(film.dana_id) not in changes  # unaffected people are not listed
 
 
@@ -187,7 +188,8 @@ def test_people_no_longer_called_and_location_moves_are_named(film):
         session.get(ShootDay, film.day_ids[0]).location_id = session.get(ShootDay, film.day_ids[1]).location_id
     changes = compare(before, _snapshot(film))
     assert changes[str(film.chris_id)][0]["text"] == "No longer called (was 07:00)"
-    assert changes[str(film.dana_id)] == [{"kind": "location", "before": "Harbour Warehouse",
+    assert changes[str(film.dana_id)] == [{"kind": "location", "category": "place", "scope": "day",
+                                           "safety": False, "before": "Harbour Warehouse",
                                            "after": "Vance House",
                                            "text": "Location Harbour Warehouse → Vance House"}]
 

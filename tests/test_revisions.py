@@ -100,13 +100,14 @@ def test_a_published_revision_cannot_be_updated(film):
 def test_each_revision_stores_what_changed_for_whom(film, client, auth):
     [first] = film.revisions()
     assert first.changes[str(film.chris_id)] == [
-        {"kind": "called", "after": "07:00", "after_minutes": 420, "text": "Called 07:00"}]
+        {"kind": "called", "category": "time", "scope": "person", "safety": False,
+         "after": "07:00", "after_minutes": 420, "text": "Called 07:00"}]
     film.move_call(film.chris_id, 6 * 60 + 30)
     auth.login(COORDINATOR)
     publish(client, film)
     second = film.revisions()[-1]
     assert second.changes == {str(film.chris_id): [{
-        "kind": "call", "before": "07:00", "after": "06:30", "before_minutes": 420, "after_minutes": 390,
+        "kind": "call", "category": "time", "scope": "person", "safety": False, "before": "07:00", "after": "06:30", "before_minutes": 420, "after_minutes": 390,
         "text": "Call 07:00 → 06:30"}]}
     page = text_of(client.get(film.url(f"/revisions/{second.id}")))
     assert "Chris Dunmore Call 07:00 → 06:30" in page

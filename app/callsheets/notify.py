@@ -2,10 +2,13 @@
 
 Called inside the publish transaction (never commits). Per revision of a shoot day:
 - the first publication tells everyone called their call ("Your call Tue 3 Dec: 07:00 — Day 5");
-- later, each person whose call, pickup, location or scenes changed gets a personal message
-  naming the change ("Your call moved 07:00 → 06:30"), and someone no longer called hears so;
-- people called but unaffected get one quiet routine "Revision Pink published" (not pushed to
-  those who chose "only my changes"; it still reaches their feed);
+- later, each person with anything changed on their sheet (`app.callsheets.changes`: their
+  times, their department, their scenes, or a day-wide part such as lunch or safety) gets a
+  personal message naming the most important change ("Your call moved 07:00 → 06:30",
+  "Lunch moved 13:00 → 12:30") and the rest in the body; someone no longer called hears so;
+  a message whose changes are all minor ("other": weather, notes, walkies) is routine;
+- people called but unaffected get one quiet routine "Revision Pink published … Nothing
+  changed for you" (not pushed to those who chose "only my changes"; it still reaches their feed);
 - people not called get nothing.
 Personal messages collapse per person and shoot day (`day-<id>`): a newer change replaces an
 undelivered older one. They expire at the person's call time and are urgent on the day itself.
@@ -24,8 +27,7 @@ from app.extensions import db
 from app.push.service import Message, delivery_report, enqueue_each, report_digest
 from app.timeutil import utcnow
 
-ORDER = ("called", "released", "call", "pickup", "location", "scenes")
-LABELS = {"call": "call", "pickup": "pickup"}
+LEGACY_TIME_KINDS = ("call", "pickup")  # changes stored before they carried a category
 MIN_LIFETIME = timedelta(hours=1)  # a change published after the call still reaches the phone
 
 
@@ -56,8 +58,11 @@ def _title(change: dict, content: dict) -> str:
         return f"Your call {day['short']}: {change['after']} — Day {day['number']}"
     if kind == "released":
         return f"You are no longer called {day['short']} (was {change['before']})"
-    if kind in LABELS and change["before"] and change["after"]:
-        return f"Your {LABELS[kind]} moved {change['before']} → {change['after']}"
+    category = change.get("category", "time" if kind in LEGACY_TIME_KINDS else None)
+    if category == "time" and change["before"] and change["after"]:
+        label = change["text"][:change["text"].rindex(f" {change['before']} → ")]
+        mine = change.get("scope", "person") == "person"
+        return f"{'Your ' + label.lower() if mine else label} moved {change['before']} → {change['after']}"
     if kind == "location":
         return f"Your location moved: {change['after'] or 'none'}"
     if kind == "scenes":
@@ -67,18 +72,21 @@ def _title(change: dict, content: dict) -> str:
 
 def personal_message(changes: list[dict], content: dict, colour: str, url: str, now: datetime,
                      source: str, call_minutes: int | None) -> Message:
-    """Compose one person's message: the most important change as title, the rest in the body."""
-    ordered = sorted(changes, key=lambda change: ORDER.index(change["kind"]) if change["kind"] in ORDER else 99)
+    """Compose one person's message: the most important change as title, the rest in the body.
+
+    `changes` come ranked from `app.callsheets.changes.compare`; only minor ones make it routine.
+    """
     day = content["day"]
-    extra = [change["text"] for change in ordered[1:]]
+    extra = [change["text"] for change in changes[1:]]
     body = " · ".join([*extra, f"Day {day['number']}", day["short"], f"Revision {colour}"])
     zone = _zone(content["production"].get("timezone"))
     shoot_date = date.fromisoformat(day["date"])
     expires_at = call_at(shoot_date, call_minutes, zone)
     expires_at = max(expires_at, now + MIN_LIFETIME) if expires_at else None
     today = now.astimezone(zone).date()
-    return Message(title=_title(ordered[0], content), body=body, url=url, collapse=f"day-{day['id']}",
-                   expires_at=expires_at, urgency="high" if shoot_date <= today else None, source=source)
+    return Message(title=_title(changes[0], content), body=body, url=url, collapse=f"day-{day['id']}",
+                   expires_at=expires_at, urgency="high" if shoot_date <= today else None, source=source,
+                   routine=all(change.get("category") == "other" for change in changes))
 
 
 def _call_minutes(person_id: int, called: dict, changes: list[dict]) -> int | None:

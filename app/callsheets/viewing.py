@@ -32,29 +32,34 @@ def place_ids(content: dict) -> list[int]:
 def called_people(content: dict) -> dict[int, dict]:
     """Index everyone called on a call sheet by person id, in call sheet order.
 
-    Each value: name, call, pickup (cast only), scenes (numbers, cast only), department id
-    and name, department notes, and whether the person is cast.
+    Each value: name, call, pickup, hair/make-up and on-set times (cast only), their own
+    call notes, scenes (numbers, cast only), department id, name, call and notes, and whether
+    the person is cast.
     """
     scenes_of: dict[int, list[str]] = {}
     for scene in content["scenes"]:
         for person_id in scene["cast_ids"]:
             scenes_of.setdefault(person_id, []).append(scene["number"])
-    notes = {d["id"]: (d["name"], d["notes"]) for d in content["departments"]}
+    departments = {d["id"]: d for d in content["departments"]}
     people = {}
     for entry in content["cast"]:
-        name, dept_notes = notes.get(entry.get("department_id"), ("Cast", ""))
+        department = departments.get(entry.get("department_id"), {"name": "Cast", "notes": "", "call": None})
         people[entry["id"]] = {
             "name": entry["name"], "call": entry["call"], "pickup": entry["pickup"],
+            "hmu": entry.get("hmu"), "on_set": entry.get("on_set"), "notes": entry.get("notes") or "",
             "scenes": scenes_of.get(entry["id"], []), "department_id": entry.get("department_id"),
-            "department": name, "department_notes": dept_notes, "cast": True,
+            "department": department["name"], "department_notes": department["notes"],
+            "department_call": None, "cast": True,
             "job": f"#{entry['number']} {entry['character']}".strip(),
         }
     for department in content["departments"]:
         for entry in department["crew"]:
             people[entry["id"]] = {
-                "name": entry["name"], "call": entry["call"], "pickup": None, "scenes": [],
+                "name": entry["name"], "call": entry["call"], "pickup": None, "hmu": None, "on_set": None,
+                "notes": entry.get("notes") or "", "scenes": [],
                 "department_id": department["id"], "department": department["name"],
-                "department_notes": department["notes"], "cast": False, "job": entry["job"],
+                "department_notes": department["notes"], "department_call": department.get("call"),
+                "cast": False, "job": entry["job"],
             }
     return people
 

@@ -1,0 +1,166 @@
+"""One change model: every part of a person's call sheet, told to exactly the people who see it."""
+import copy
+
+import pytest
+
+from app.callsheets.changes import compare, describe
+from app.crew.models import Person
+from app.extensions import db
+from app.push import subscriptions
+from app.schedule.models import ShootDay
+from callsheet_fixtures import COORDINATOR, publish
+from pushservice import push_app, push_service, worker  # noqa: F401
+
+ADA, CHRIS, CAMILLE, GRETA = 1, 2, 3, 4  # cast #1; camera 1st AC; camera 2nd AC; grip
+EVERYONE = {ADA, CHRIS, CAMILLE, GRETA}
+CAMERA = {CHRIS, CAMILLE}
+
+
+def _sheet() -> dict:
+    """A small call sheet snapshot in the shape `app.callsheets.snapshot.build_snapshot` makes."""
+    crew = [{"id": CHRIS, "name": "Chris", "job": "1st AC", "call": 420, "notes": ""},
+            {"id": CAMILLE, "name": "Camille", "job": "2nd AC", "call": 400, "notes": ""}]
+    return {
+        "day": {"id": 5, "date": "2026-12-03", "short": "Thu 3 Dec", "number": 2, "general_call": 420,
+                "shooting_call": 480, "breakfast": 390, "breakfast_place": "Catering tent", "lunch": 780,
+                "lunch_place": "Church hall", "wrap": 1140, "weather": "Dry, 9 °C", "notes": "",
+                "safety": "Low tide at 14:00", "walkies": "Ch 1 production", "background": ""},
+        "production": {"timezone": "Europe/London"},
+        "location_id": 30,
+        "locations": [{"id": 30, "name": "Harbour Warehouse", "address": "1 Quay St", "parking": "Lot B",
+                       "base_camp": "Car park", "holding": "Unit 4", "notes": "",
+                       "hospital": {"name": "St Mary's", "address": "Praed St", "phone": "020"}}],
+        "scenes": [{"number": "12", "cast_ids": [ADA]}, {"number": "13", "cast_ids": []}],
+        "cast": [{"id": ADA, "number": 1, "name": "Ada", "character": "Maggie", "status": "W", "pickup": 360,
+                  "call": 390, "hmu": 400, "on_set": 450, "notes": "", "department_id": None}],
+        "departments": [{"id": 10, "name": "Camera", "call": 420, "notes": "", "crew": crew},
+                        {"id": 11, "name": "Grip", "call": 420, "notes": "",
+                         "crew": [{"id": GRETA, "name": "Greta", "job": "Key grip", "call": 420, "notes": ""}]}],
+        "advance": [{"id": 6, "short": "Fri 4 Dec", "general_call": 420, "location": "Vance House",
+                     "scenes": [{"number": "14"}]}],
+    }
+
+
+def _set(path: str, value):
+    """Return an edit that sets one value of the sheet, addressed by a dotted path."""
+    def edit(sheet):
+        *parents, last = path.split(".")
+        target = sheet
+        for part in parents:
+            target = target[int(part)] if part.isdecimal() else target[part]
+        target[int(last) if last.isdecimal() else last] = value
+    return edit
+
+
+# One field changed → (kind, category, safety, who is told).
+TABLE = [
+    ("day.general_call", 450, "general_call", "time", False, EVERYONE),
+    ("day.shooting_call", 510, "shooting_call", "time", False, EVERYONE),
+    ("day.breakfast", 360, "breakfast", "time", False, EVERYONE),
+    ("day.breakfast_place", "Hotel", "breakfast_place", "place", False, EVERYONE),
+    ("day.lunch", 750, "lunch", "time", False, EVERYONE),
+    ("day.lunch_place", "On set", "lunch_place", "place", False, EVERYONE),
+    ("day.wrap", 1200, "wrap", "time", False, EVERYONE),
+    ("day.weather", "Gale, 4 °C", "weather", "other", False, EVERYONE),
+    ("day.notes", "Closed set", "notes", "other", False, EVERYONE),
+    ("day.safety", "Jellyfish, no wading", "safety", "safety", True, EVERYONE),
+    ("day.walkies", "Ch 2 production", "walkies", "other", False, EVERYONE),
+    ("day.background", "20 dockers", "background", "other", False, EVERYONE),
+    ("locations.0.address", "2 Quay St", "address", "place", False, EVERYONE),
+    ("locations.0.parking", "Lot C", "parking", "place", False, EVERYONE),
+    ("locations.0.base_camp", "Field", "base_camp", "place", False, EVERYONE),
+    ("locations.0.holding", "Unit 5", "holding", "place", False, EVERYONE),
+    ("locations.0.notes", "Mind the crane", "location_notes", "other", False, EVERYONE),
+    ("locations.0.hospital", {"name": "UCH", "address": "Euston Rd", "phone": "020"}, "hospital", "place", True,
+     EVERYONE),
+    ("locations.0.name", "Dry Dock", "location", "place", False, EVERYONE),
+    ("advance.0.general_call", 360, "advance", "other", False, EVERYONE),
+    ("cast.0.call", 375, "call", "time", False, {ADA}),
+    ("cast.0.pickup", 345, "pickup", "time", False, {ADA}),
+    ("cast.0.hmu", 380, "hmu", "time", False, {ADA}),
+    ("cast.0.on_set", 440, "on_set", "time", False, {ADA}),
+    ("cast.0.notes", "Bring glasses", "call_notes", "other", False, {ADA}),
+    ("scenes.0.cast_ids", [], "scenes", "scenes", False, {ADA}),
+    ("departments.0.crew.0.call", 390, "call", "time", False, {CHRIS}),
+    ("departments.0.call", 390, "department_call", "time", False, CAMERA),
+    ("departments.0.notes", "Two cameras from lunch", "department_notes", "other", False, CAMERA),
+    ("departments.1.notes", "Dolly track at 10", "department_notes", "other", False, {GRETA}),
+]
+
+
+@pytest.mark.parametrize("path, value, kind, category, safety, told", TABLE, ids=[row[0] for row in TABLE])
+def test_one_changed_field_is_one_classified_change_for_exactly_those_who_see_it(
+        path, value, kind, category, safety, told):
+    before = _sheet()
+    after = copy.deepcopy(before)
+    _set(path, value)(after)
+    changes = compare(before, after)
+    assert set(map(int, changes)) == told
+    for person_id in told:
+        (change,) = changes[str(person_id)]
+        assert (change["kind"], change["category"], change["safety"]) == (kind, category, safety)
+        assert change["text"]
+
+
+def test_an_unchanged_sheet_has_no_changes_for_anyone():
+    assert compare(_sheet(), _sheet()) == {}
+
+
+def test_personal_time_changes_come_first_and_safety_before_the_rest():
+    before = _sheet()
+    after = copy.deepcopy(before)
+    for edit in (_set("day.weather", "Rain"), _set("day.safety", "Jellyfish, no wading"), _set("day.lunch", 750),
+                 _set("departments.0.crew.0.call", 390)):
+        edit(after)
+    kinds = [change["kind"] for change in compare(before, after)[str(CHRIS)]]
+    assert kinds == ["call", "safety", "lunch", "weather"]
+
+
+def test_times_read_as_before_and_after_and_long_notes_are_quoted_short():
+    before = _sheet()
+    after = copy.deepcopy(before)
+    _set("day.lunch", 750)(after)
+    _set("day.notes", "Quiet on the quay " * 20)(after)
+    texts = [change["text"] for change in compare(before, after)[str(GRETA)]]
+    assert texts[0] == "Lunch 13:00 → 12:30"
+    assert texts[1].startswith("Notes: Quiet on the quay") and texts[1].endswith("…") and len(texts[1]) < 100
+
+
+def test_the_office_sees_day_wide_changes_once_and_personal_ones_per_person():
+    before = _sheet()
+    after = copy.deepcopy(before)
+    _set("day.lunch", 750)(after)
+    _set("cast.0.pickup", 345)(after)
+    rows = describe(compare(before, after), after, before)
+    assert [(row["name"], [c["text"] for c in row["changes"]]) for row in rows] == [
+        ("Everyone called", ["Lunch 13:00 → 12:30"]), ("Ada", ["Pickup 06:00 → 05:45"])]
+
+
+@pytest.fixture
+def phone(push_app, push_service, film):
+    """Give Chris (crew, camera) one loopback phone."""
+    with push_app.app_context():
+        found = push_service.subscriber()
+        subscriptions.subscribe(db.session.get(Person, film.chris_id).user_id, found.endpoint,
+                                found.p256dh, found.auth, "Mozilla/5.0 (iPhone) Safari/604.1")
+        db.session.commit()
+    return found
+
+
+def test_lunch_and_a_new_hazard_are_pushed_to_the_crew_never_nothing_changed(film, client, auth, phone, worker):
+    auth.login(COORDINATOR)
+    assert publish(client, film, 1).status_code == 303
+    worker.drain()
+    phone.requests.clear()
+    with film.editing() as session:
+        day = session.get(ShootDay, film.day_ids[1])
+        day.lunch, day.safety_notes = 12 * 60 + 30, "Jellyfish, no wading"
+    assert publish(client, film, 1).status_code == 303
+    worker.drain()
+    revision = film.revisions()[-1]
+    (message,) = phone.messages
+    assert message["title"] == "Safety: Jellyfish, no wading"  # safety first, then the day's times
+    assert message["body"].startswith("Lunch ") and " → 12:30 · " in message["body"]
+    assert "Nothing changed" not in message["body"]
+    page = client.get(film.url(f"/revisions/{revision.id}")).get_data(as_text=True)
+    assert "Everyone called" in page and "Safety: Jellyfish, no wading" in page
