@@ -8,7 +8,7 @@ from app.crew.models import Person
 from app.extensions import db
 from app.push import subscriptions
 from app.schedule.models import ShootDay
-from callsheet_fixtures import COORDINATOR, publish
+from callsheet_fixtures import COORDINATOR, CREW, publish, text_of
 from pushservice import push_app, push_service, worker  # noqa: F401
 
 ADA, CHRIS, CAMILLE, GRETA = 1, 2, 3, 4  # cast #1; camera 1st AC; camera 2nd AC; grip
@@ -164,3 +164,41 @@ def test_lunch_and_a_new_hazard_are_pushed_to_the_crew_never_nothing_changed(fil
     assert "Nothing changed" not in message["body"]
     page = client.get(film.url(f"/revisions/{revision.id}")).get_data(as_text=True)
     assert "Everyone called" in page and "Safety: Jellyfish, no wading" in page
+
+
+def _move_chris_and_publish(client, film, minutes):
+    film.move_call(film.chris_id, minutes)
+    assert publish(client, film).status_code == 303
+
+
+def test_my_day_says_what_changed_since_i_last_looked_across_missed_revisions_until_i_confirm(film, client, auth):
+    auth.login(CREW)
+    page = text_of(client.get(film.url("/my-day")))  # Chris reads revision 1: 07:00
+    assert "What changed for you" not in page
+    auth.login(COORDINATOR)
+    _move_chris_and_publish(client, film, 6 * 60 + 30)  # revision 2, which Chris misses
+    with film.editing() as session:
+        session.get(ShootDay, film.day_ids[0]).safety_notes = "Jellyfish, no wading"
+    _move_chris_and_publish(client, film, 6 * 60 + 15)  # revision 3
+    auth.login(CREW)
+    response = client.get(film.url("/my-day"))
+    page = text_of(response)
+    # one cumulative list from the revision he last opened (1) to the newest (3)
+    assert "What changed for you since revision 1" in page
+    assert "Call 07:00 → 06:15" in page and "Safety: Jellyfish, no wading" in page
+    assert "06:15 was 07:00" in page
+    newest = film.revisions()[-1]
+    confirm = client.post(film.url(f"/revisions/{newest.id}/confirm"), data={"back": "my-day"})
+    assert confirm.status_code == 303
+    page = text_of(client.get(film.url("/my-day")))
+    assert "What changed for you" not in page and "was 07:00" not in page
+
+
+def test_the_revision_a_push_opens_starts_with_my_own_call_and_what_changed(film, client, auth):
+    auth.login(CREW)
+    client.get(film.url("/my-day"))
+    auth.login(COORDINATOR)
+    _move_chris_and_publish(client, film, 6 * 60 + 15)
+    auth.login(CREW)
+    page = text_of(client.get(film.url(f"/revisions/{film.revisions()[-1].id}")))
+    assert page.index("Your call 06:15 was 07:00") < page.index("What changed for you") < page.index("Crew call")

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
+from app.callsheets.changes import compare
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.service import newest_number, newest_revisions
 from app.callsheets.viewing import called_people, entry_of
@@ -145,3 +146,37 @@ def upcoming_calls(person: Person, today: date) -> list[UpcomingCall]:
         if entry is not None:
             calls.append(UpcomingCall(revision, day, entry))
     return calls
+
+
+def last_seen(revision: CallSheetRevision, person: Person) -> CallSheetRevision | None:
+    """Return the earlier revision of the same day the person last opened, else the day's first.
+
+    Someone who never opened one still heard the first revision's call by push or feed.
+    """
+    earlier = sa.select(CallSheetRevision).where(
+        CallSheetRevision.shoot_day_id == revision.shoot_day_id,
+        CallSheetRevision.number < revision.number).options(undefer(CallSheetRevision.content))
+    opened = earlier.join(Acknowledgement, Acknowledgement.revision_id == CallSheetRevision.id).where(
+        Acknowledgement.person_id == person.id, Acknowledgement.opened_at.is_not(None))
+    return (db.session.scalar(opened.order_by(CallSheetRevision.number.desc()).limit(1))
+            or db.session.scalar(earlier.order_by(CallSheetRevision.number).limit(1)))
+
+
+def since_last_seen(revision: CallSheetRevision, person: Person,
+                    ack: Acknowledgement | None) -> tuple[CallSheetRevision | None, list[dict]]:
+    """Return what changed on the person's sheet since the revision they last looked at.
+
+    Cumulative over every revision they missed; empty once they confirmed this one.
+    """
+    if ack is None or ack.confirmed_at is not None:
+        return None, []
+    seen = last_seen(revision, person)
+    if seen is None:
+        return None, []
+    return seen, compare(seen.content, revision.content).get(str(person.id), [])
+
+
+def earlier_times(changes: list[dict]) -> dict[str, str]:
+    """Return what a person's own times were before (`{"call": "07:00", ...}`), for "was 07:00"."""
+    return {change["kind"]: change["before"] for change in changes
+            if change.get("scope") == "person" and change.get("category") == "time" and change.get("before")}

@@ -59,9 +59,11 @@ def my_day(production_id: int):
     content = current.revision.content
     mine = called_people(content)[me.id]
     papers, keep = _papers(me, calls, today)
+    seen, what_changed = acknowledgements.since_last_seen(current.revision, me, ack)
     return render("callsheets/my_day.html", me=me, production=production, current=current, calls=calls, today=today,
                   revision=current.revision, ack=ack, mine=mine, place=main_location(content),
-                  sheet=for_viewer(content, me), papers=papers, keep=keep, keep_budget=budget)
+                  sheet=for_viewer(content, me), papers=papers, keep=keep, keep_budget=budget,
+                  seen=seen, what_changed=what_changed, was=acknowledgements.earlier_times(what_changed))
 
 
 def _confirm_response(revision, ack, status=200, error=None, newer=None):

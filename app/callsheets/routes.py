@@ -8,7 +8,7 @@ from app.callsheets import acknowledgements, notify, rest, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.schemas import BoardFilterSchema, PublishSchema
-from app.callsheets.viewing import for_viewer, place_ids
+from app.callsheets.viewing import entry_of, for_viewer, place_ids
 from app.documents.paperwork import paperwork
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
@@ -109,8 +109,10 @@ def revision(production_id: int, revision_id: int):
         forced = rest.forced_calls(revision)
         reached = notify.reach(revision)
         unreachable = notify.unreachable(reached, acknowledgements.seen_by(revision)) if reached else []
+    seen, what_changed = acknowledgements.since_last_seen(revision, me, ack)
     return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
-                  reached=reached, unreachable=unreachable,
+                  reached=reached, unreachable=unreachable, seen=seen, what_changed=what_changed,
+                  mine=entry_of(revision.content, me.id), was=acknowledgements.earlier_times(what_changed),
                   sheet=for_viewer(revision.content, me),
                   papers=_paperwork(me, revision.content),
                   newest=service.latest_revision(revision.shoot_day_id, with_content=False))
