@@ -186,7 +186,7 @@ def test_my_day_says_what_changed_since_i_last_looked_across_missed_revisions_un
     # one cumulative list from the revision he last opened (1) to the newest (3)
     assert "What changed for you since revision 1" in page
     assert "Call 07:00 → 06:15" in page and "Safety: Jellyfish, no wading" in page
-    assert "06:15 was 07:00" in page
+    assert "06:15 was 07:00" in page  # the old call right under the new one
     newest = film.revisions()[-1]
     confirm = client.post(film.url(f"/revisions/{newest.id}/confirm"), data={"back": "my-day"})
     assert confirm.status_code == 303
