@@ -202,3 +202,16 @@ def test_the_revision_a_push_opens_starts_with_my_own_call_and_what_changed(film
     auth.login(CREW)
     page = text_of(client.get(film.url(f"/revisions/{film.revisions()[-1].id}")))
     assert page.index("Your call 06:15 was 07:00") < page.index("What changed for you") < page.index("Crew call")
+
+
+def test_a_forced_call_tells_the_person_the_rest_it_leaves_and_that_the_office_agreed(
+        film, client, auth, phone, worker):
+    with film.editing() as session:  # day 1 wraps at 18:00; Chris (crew) needs 10 h
+        session.get(ShootDay, film.day_ids[1]).general_call = 3 * 60
+    auth.login(COORDINATOR)
+    assert client.post(film.url(f"/days/{film.day_ids[1]}/publish"), data={"acknowledge_rest": "on"}).status_code == 303
+    worker.drain()
+    (message,) = phone.messages
+    short = film.revisions()[-1].content["day"]["short"]
+    assert message["title"] == (f"Your call {short} 03:00 — 9 h rest after your last wrap (minimum 10 h), "
+                                "agreed by the office")

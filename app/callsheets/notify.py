@@ -25,7 +25,8 @@ from app.callsheets.viewing import called_people
 from app.crew.models import Person
 from app.extensions import db
 from app.push.service import Message, delivery_report, enqueue_each, report_digest
-from app.timeutil import utcnow
+from app.schedule.rest import Shortfall
+from app.timeutil import format_clock, utcnow
 
 LEGACY_TIME_KINDS = ("call", "pickup")  # changes stored before they carried a category
 MIN_LIFETIME = timedelta(hours=1)  # a change published after the call still reaches the phone
@@ -70,23 +71,46 @@ def _title(change: dict, content: dict) -> str:
     return change["text"]
 
 
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def forced_note(short: Shortfall) -> str:
+    """Say why a forced call is short of rest and that the office agreed it."""
+    return (f"{_hours(short.required_minutes - short.short_by_minutes)} rest after your last wrap "
+            f"(minimum {_hours(short.required_minutes)}), agreed by the office")
+
+
 def personal_message(changes: list[dict], content: dict, colour: str, url: str, now: datetime,
-                     source: str, call_minutes: int | None) -> Message:
+                     source: str, call_minutes: int | None, forced: Shortfall | None = None) -> Message:
     """Compose one person's message: the most important change as title, the rest in the body.
 
     `changes` come ranked from `app.callsheets.changes.compare`; only minor ones make it routine.
+    A forced call (short rest) leads the title with the rest it leaves and never is routine.
     """
     day = content["day"]
-    extra = [change["text"] for change in changes[1:]]
+    if forced is not None:
+        title = f"Your call {day['short']} {format_clock(forced.call)} — {forced_note(forced)}"
+        return _message(title, [change["text"] for change in changes if change["kind"] not in ("call", "called")],
+                        content,
+                        colour, url, now, source, call_minutes, routine=False)
+    return _message(_title(changes[0], content), [change["text"] for change in changes[1:]], content, colour,
+                    url, now, source, call_minutes,
+                    routine=all(change.get("category") == "other" for change in changes))
+
+
+def _message(title: str, extra: list[str], content: dict, colour: str, url: str, now: datetime, source: str,
+             call_minutes: int | None, routine: bool) -> Message:
+    day = content["day"]
     body = " · ".join([*extra, f"Day {day['number']}", day["short"], f"Revision {colour}"])
     zone = _zone(content["production"].get("timezone"))
     shoot_date = date.fromisoformat(day["date"])
     expires_at = call_at(shoot_date, call_minutes, zone)
     expires_at = max(expires_at, now + MIN_LIFETIME) if expires_at else None
     today = now.astimezone(zone).date()
-    return Message(title=_title(changes[0], content), body=body, url=url, collapse=f"day-{day['id']}",
-                   expires_at=expires_at, urgency="high" if shoot_date <= today else None, source=source,
-                   routine=all(change.get("category") == "other" for change in changes))
+    return Message(title=title, body=body, url=url, collapse=f"day-{day['id']}", expires_at=expires_at,
+                   urgency="high" if shoot_date <= today else None, source=source, routine=routine)
 
 
 def _call_minutes(person_id: int, called: dict, changes: list[dict]) -> int | None:
@@ -95,20 +119,27 @@ def _call_minutes(person_id: int, called: dict, changes: list[dict]) -> int | No
     return next((c.get("before_minutes") for c in changes if c.get("before_minutes") is not None), None)
 
 
-def notify_published(revision: CallSheetRevision, now: datetime | None = None) -> list:
-    """Enqueue the messages a newly published revision owes each person; return the notifications."""
+def notify_published(revision: CallSheetRevision, now: datetime | None = None, forced=()) -> list:
+    """Enqueue the messages a newly published revision owes each person; return the notifications.
+
+    `forced`: the rest shortfalls the office acknowledged; those calling someone on this day
+    are named in that person's message.
+    """
     now = now or utcnow()
     content = revision.content
     called = called_people(content)
     changes = {int(person_id): found for person_id, found in (revision.changes or {}).items()}
+    short = {s.person_id: s for s in forced if s.call_day_id == revision.shoot_day_id and s.person_id in called}
     url = url_for("callsheets.revision", production_id=revision.production_id, revision_id=revision.id)
     source = source_of(revision)
     items = []
-    for person_id, found in changes.items():
-        if found:
+    for person_id in dict.fromkeys([*changes, *short]):
+        found = changes.get(person_id, [])
+        if found or person_id in short:
             items.append((person_id, personal_message(
-                found, content, revision.colour, url, now, source, _call_minutes(person_id, called, found))))
-    unaffected = [person_id for person_id in called if not changes.get(person_id)]
+                found, content, revision.colour, url, now, source, _call_minutes(person_id, called, found),
+                short.get(person_id))))
+    unaffected = [person_id for person_id in called if not changes.get(person_id) and person_id not in short]
     if unaffected:
         day = content["day"]
         quiet = Message(title=f"Revision {revision.colour} published",

@@ -67,7 +67,7 @@ def publish(production_id: int, day_id: int):
         shortfalls = rest.check_rest(day, PublishSchema().load(request.form.to_dict())["acknowledge_rest"])
         revision = service.publish(day, me)
         rest.record_publish(revision, me, shortfalls)
-        notify.notify_published(revision)  # the outbox rows commit with the revision, or neither
+        notify.notify_published(revision, forced=shortfalls)  # the outbox rows commit with the revision, or neither
         db.session.commit()
     except (rest.RestNotAcknowledged, ValidationError) as refused:
         db.session.rollback()
