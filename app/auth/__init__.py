@@ -22,7 +22,8 @@ def init_app(app):
     from app.auth import routes_account, routes_invites  # noqa: F401  (register routes)
     from app.auth.devices import describe_device, time_ago
     from app.auth.invites import qr_svg
-    from app.auth.routes import bp, load_signed_in_user
+    from app.auth.permissions import load_signed_in_user
+    from app.auth.routes import bp
 
     app.before_request(load_signed_in_user)
     app.register_blueprint(bp)

@@ -1,12 +1,29 @@
-"""Who is signed in, and their membership of a production: every query starts here."""
+"""Who is signed in, and sending everyone else to sign in (memberships: app.crew.membership)."""
 from functools import wraps
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, session, url_for
 
-from app.crew.models import Person
+from app.auth import service
 from app.extensions import db
+
+
+def load_signed_in_user() -> None:
+    """Resolve the cookie to a live device session (server-side, revocable)."""
+    g.user = None
+    g.device_session = None
+    if request.endpoint == "static":
+        return
+    device = service.session_for_token(session.get("sid"))
+    if device is None:
+        if "sid" in session:
+            session.pop("sid")  # ended from another device or by the production office
+            db.session.commit()  # an idle session may have been deleted
+        return
+    if service.touch(device):
+        db.session.commit()
+    g.device_session = device
+    g.user = device.user
 
 
 def current_user():
@@ -35,32 +52,3 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def membership(production_id: int) -> Person:
-    """Return the current user's membership of a production; 404 when there is none."""
-    user = current_user()
-    if user is None:
-        abort(404)
-    person = db.session.scalar(sa.select(Person).where(
-        Person.production_id == production_id, Person.user_id == user.id))
-    if person is None:
-        abort(404)
-    return person
-
-
-def coordination(production_id: int) -> Person:
-    """Return the current user's membership if they coordinate the production; else 403/404."""
-    person = membership(production_id)
-    if not person.is_coordinator:
-        abort(403, "Only the production office can change this.")
-    return person
-
-
-def in_production(model, object_id: int, production_id: int):
-    """Load one object of a production; other productions' objects are 404."""
-    found = db.session.scalar(sa.select(model).where(
-        model.id == object_id, model.production_id == production_id))
-    if found is None:
-        abort(404)
-    return found

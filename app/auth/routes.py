@@ -52,7 +52,7 @@ def home():
     people = current_user().memberships
     if len(people) == 1:
         person = people[0]
-        endpoint = "schedule.office" if person.is_coordinator else "callsheets.my_day"
+        endpoint = "callsheets.office" if person.is_coordinator else "callsheets.my_day"
         return redirect(url_for(endpoint, production_id=person.production_id))
     return render("auth/productions.html", people=sorted(people, key=lambda p: p.production.title))
 
@@ -95,22 +95,3 @@ def logout():
         db.session.commit()
     session.clear()
     return go_to(url_for("auth.login"))
-
-
-def load_signed_in_user() -> None:
-    """Resolve the cookie to a live device session (server-side, revocable)."""
-    g.user = None
-    g.device_session = None
-    if request.endpoint == "static":
-        return
-    device = service.session_for_token(session.get("sid"))
-    if device is None:
-        if "sid" in session:
-            session.pop("sid")  # ended from another device or by the production office
-            db.session.commit()  # an idle session may have been deleted
-        return
-    if service.touch(device):
-        db.session.commit()
-    g.device_session = device
-    g.user = device.user
-

@@ -21,7 +21,7 @@ def iso_utc(moment: datetime | None) -> str:
 
 def init_app(app):
     from app.callsheets import models  # noqa: F401  (register tables)
-    from app.callsheets import announcements, my_day  # noqa: F401  (register their views on bp)
+    from app.callsheets import announcements, my_day, office  # noqa: F401  (register their views on bp)
     from app.callsheets import routes_history  # noqa: F401  (registers call history views on bp)
     from app.callsheets.routes import bp
 

@@ -3,10 +3,11 @@ import sqlalchemy as sa
 from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, login_required
+from app.auth.permissions import login_required
 from app.callsheets.routes import bp
 from app.callsheets.schemas import AnnouncementSchema
-from app.crew.forms import field_errors, fragment
+from app.forms import field_errors, fragment
+from app.crew.membership import coordination
 from app.crew.models import Department, Person
 from app.crew.service import departments as departments_of
 from app.extensions import db
@@ -64,4 +65,4 @@ def announcement(production_id: int):
     db.session.commit()
     if wants_fragment():
         return _form(me, sent=count)
-    return redirect(url_for("schedule.office", production_id=production_id), 303)
+    return redirect(url_for("callsheets.office", production_id=production_id), 303)

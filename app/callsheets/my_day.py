@@ -6,12 +6,13 @@ from flask import abort, current_app, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import in_production, login_required, membership
+from app.auth.permissions import login_required
 from app.callsheets import acknowledgements, service
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.routes import bp, commit_acknowledgement, prefetched
 from app.callsheets.schemas import ConfirmSchema
 from app.callsheets.viewing import called_people, for_viewer, main_location, place_ids
+from app.crew.membership import in_production, membership
 from app.documents.paperwork import needed_on_location, paperwork
 from app.extensions import db
 from app.schedule.models import Production

@@ -3,12 +3,13 @@ from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import coordination, in_production, login_required, membership
+from app.auth.permissions import login_required
 from app.callsheets import acknowledgements, notify, rest, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.schemas import BoardFilterSchema, PublishSchema
 from app.callsheets.viewing import for_viewer, place_ids
+from app.crew.membership import coordination, in_production, membership
 from app.documents.paperwork import paperwork
 from app.extensions import db
 from app.schedule.models import Production, ShootDay

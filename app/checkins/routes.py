@@ -4,10 +4,11 @@ import uuid
 from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, current_user, in_production, login_required, membership
+from app.auth.permissions import current_user, login_required
 from app.checkins import service
 from app.checkins.board import board, day_minutes, today_shoot_day
 from app.checkins.schemas import OP_KINDS, HandCheckInSchema
+from app.crew.membership import coordination, in_production, membership
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
 from app.timeutil import utcnow

@@ -3,8 +3,9 @@ from flask import redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, in_production, login_required
-from app.crew.forms import field_errors, fragment
+from app.auth.permissions import login_required
+from app.forms import field_errors, fragment
+from app.crew.membership import coordination, in_production
 from app.crew.models import Department, Person
 from app.crew.service import Rejected
 from app.extensions import db

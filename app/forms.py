@@ -1,16 +1,18 @@
-"""How the office's forms answer: field errors, and a partial alone for an htmx swap."""
+"""How every form answers: field errors from a schema or a service, and a lost race as 409."""
 from flask import render_template
 from marshmallow import ValidationError
 
-from app.crew.service import Rejected
 from app.extensions import db
 from app.web import render, wants_fragment
 
 CLASH = "Someone else changed this at the same moment. Reload the page and try again."
 
 
-def field_errors(error: ValidationError | Rejected) -> dict[str, list[str]]:
-    """Return field → messages for a schema or service rejection ('form' for the whole form)."""
+def field_errors(error: Exception) -> dict[str, list[str]]:
+    """Return field → messages for a schema error or a service rejection ('form' for the whole form).
+
+    A service rejection is any exception with `errors` (field → messages, or a list of messages).
+    """
     messages = error.messages if isinstance(error, ValidationError) else error.errors
     if not isinstance(messages, dict):
         return {"form": [str(message) for message in messages]}
@@ -30,5 +32,5 @@ def clash(error):
     """Answer a uniqueness race lost at commit (two offices saving at once) with 409, not 500."""
     db.session.rollback()
     if wants_fragment():
-        return fragment("crew/_clash.html", 409, message=CLASH)
+        return fragment("_clash.html", 409, message=CLASH)
     return render("error.html", status=409, code=409, message=CLASH)
