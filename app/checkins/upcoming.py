@@ -4,12 +4,12 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.callsheets.service import latest_revisions
-from app.checkins.board import production_today
 from app.crew.membership import memberships  # noqa: F401  (the sync API asks upcoming.memberships)
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import ShootDay
+from app.timeutil import production_today
 
 DAYS_AHEAD = 2
 # Publishing and syncing race: repeat what was published just before the cursor.

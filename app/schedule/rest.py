@@ -9,6 +9,7 @@ from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import Production, ShootDay
 from app.schedule.turnaround import RestShortfall, neighbouring_days, shortfalls_between
+from app.timeutil import whole_minutes
 
 # Wraps are recorded by checkins, which depends on schedule: it passes its reader in at start-up
 # (checkins.init_app) rather than schedule importing it.
@@ -32,11 +33,7 @@ class Shortfall:
     @classmethod
     def of(cls, found: RestShortfall, call: int, recorded: bool) -> "Shortfall":
         return cls(found.person.id, found.person.name, found.call_day.id, found.call_day.day_number, call,
-                   found.earliest_call, _minutes(found.short_by), _minutes(found.required), recorded)
-
-
-def _minutes(delta) -> int:
-    return -(-int(delta.total_seconds()) // 60)  # round up: 30 s short is a minute short
+                   found.earliest_call, whole_minutes(found.short_by), whole_minutes(found.required), recorded)
 
 
 def wraps_recorded_by(app, reader: Callable[[ShootDay], dict[int, datetime]]) -> None:
