@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from flask import g, redirect, request, session, url_for
 
 from app.auth import service
-from app.extensions import db
+from app.extensions import db, htmx
+from app.web import htmx_request
 
 
 def load_signed_in_user() -> None:
@@ -33,10 +34,10 @@ def current_user():
 
 def sign_in_redirect():
     """Send the visitor to the sign-in page and back here afterwards (the whole page for htmx)."""
-    if request.headers.get("HX-Request") == "true":
+    if htmx_request():
         # A fragment request must not swap the sign-in page into a corner of the screen:
         # send the whole browser, and come back to the page (not the fragment) afterwards.
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        page = urlsplit(htmx.current_url or "")
         back = page.path + (f"?{page.query}" if page.query else "") if page.path else ""
         return "", 401, {"HX-Redirect": url_for("auth.login", next=back or None)}
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

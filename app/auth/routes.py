@@ -7,7 +7,7 @@ from app.auth import service
 from app.auth.permissions import current_user, login_required
 from app.auth.schemas import LoginSchema
 from app.extensions import db
-from app.web import render
+from app.web import redirect_to, render
 
 bp = Blueprint("auth", __name__)
 
@@ -25,9 +25,7 @@ def _safe_next(target: str) -> str | None:
 
 def go_to(url: str):
     """Redirect the browser: the whole page for htmx, a plain 302 otherwise."""
-    if request.headers.get("HX-Request") == "true":
-        return "", 204, {"HX-Redirect": url}
-    return redirect(url)
+    return redirect_to(url, 302)
 
 
 def sign_device_in(user) -> None:

@@ -1,7 +1,7 @@
 """The production office's overview: every shoot day with its published call sheet, and adding one."""
 from datetime import date
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -14,7 +14,7 @@ from app.crew.service import Rejected, departments
 from app.extensions import db
 from app.schedule import service
 from app.schedule.schemas import NewDaySchema
-from app.web import render, wants_fragment
+from app.web import redirect_to, render
 
 
 def _office_page(me, status=200, new=None):
@@ -51,6 +51,4 @@ def add_day(production_id: int):
     except IntegrityError as error:  # two offices adding the same date at once
         return clash(error)
     target = url_for("schedule.day", production_id=production_id, day_id=day.id)
-    if wants_fragment():
-        return "", 204, {"HX-Redirect": target, "Vary": "HX-Request"}
-    return redirect(target, code=303)
+    return redirect_to(target)

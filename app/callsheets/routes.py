@@ -147,7 +147,7 @@ def board(production_id: int, revision_id: int):
         version = acknowledgements.board_version(revision, also=notify.reach_digest(revision))
         tag = f"board-{revision.id}-{show}-{version}"
         if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):
-            return "", 304, {"ETag": f'"{tag}"', "Vary": "HX-Request"}
+            return "", 304, {"ETag": f'"{tag}"'}
         headers["ETag"] = f'"{tag}"'
     state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
     reached = notify.reach(revision)

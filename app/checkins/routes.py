@@ -12,7 +12,7 @@ from app.crew.membership import coordination, in_production, membership
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
 from app.timeutil import minutes_of_day, utcnow
-from app.web import render
+from app.web import htmx_request, render
 
 bp = Blueprint("checkins", __name__, url_prefix="/p/<int:production_id>")
 FORM_ONLY = ("csrf_token", "op_id", "next")
@@ -70,7 +70,7 @@ def check_in_by_hand(production_id: int):
     db.session.commit()
     if result["status"] == "rejected":
         return _render_board(production, day, 422, result["message"])
-    if not request.headers.get("HX-Request"):
+    if not htmx_request():
         return redirect(url_for(".today", production_id=production_id, day=day.id), 303)
     return _render_board(production, day)
 
