@@ -1,8 +1,12 @@
-"""Page-or-fragment rendering, security headers and error pages shared by every domain."""
-from flask import Flask, current_app, render_template, request
+"""The one web layer: page, block or partial for htmx (with Vary set once), headers, error pages.
+
+htmx requests are read through flask-htmx's `htmx` object (it knows htmx 2's request headers).
+"""
+from flask import Flask, current_app, g, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.extensions import htmx
 from app.timeutil import format_clock, input_clock
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -10,21 +14,51 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+def htmx_request() -> bool:
+    """Return True for any request htmx made (boosted and history restores too); the answer varies on it."""
+    g.varies_on_htmx = True
+    return bool(htmx)
+
+
 def wants_fragment() -> bool:
-    """Return True for an htmx request that should get a fragment, not a whole page."""
-    headers = request.headers
-    return (headers.get("HX-Request") == "true"
-            and headers.get("HX-Boosted") != "true"
-            and headers.get("HX-History-Restore-Request") != "true")
+    """Return True for an htmx request that swaps part of a page, not a whole-page one."""
+    return htmx_request() and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(template: str, block: str | None = None, status: int = 200, **context):
-    """Render the whole page, or only `block` of it for an htmx request."""
+def render(template: str, block: str | None = None, status: int = 200, *, oob: tuple[str, ...] = (),
+           **context):
+    """Render the whole page; for an htmx swap only `block` of it, then the `oob` blocks out of band.
+
+    Out-of-band blocks render with `oob=True` in their context, for their hx-swap-oob attribute.
+    """
     if block and wants_fragment():
-        body = render_block(template, block, **context)
+        body = render_block(template, block, **context) + "".join(
+            render_block(template, name, **{**context, "oob": True}) for name in oob)
     else:
+        g.varies_on_htmx = True  # the same URL answers htmx with a fragment
         body = render_template(template, **context)
-    return body, status, {"Vary": "HX-Request"}
+    return body, status, {}
+
+
+def render_partial(template: str, status: int = 200, *, also: tuple[str, ...] = (), **context):
+    """Render a partial alone (the answer to an htmx swap), then the `also` partials with the same context."""
+    g.varies_on_htmx = True
+    body = "".join(render_template(name, **context) for name in (template, *also))
+    return body, status, {}
+
+
+def redirect_to(url: str, code: int = 303):
+    """Send the browser to url: the whole page for htmx (HX-Redirect), a plain redirect otherwise."""
+    if htmx_request():
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, code)
+
+
+def _vary_on_htmx(response):
+    """Add Vary: HX-Request once, to every answer that depended on whether htmx asked."""
+    if g.get("varies_on_htmx"):
+        response.vary.add("HX-Request")
+    return response
 
 
 def _security_headers(response):
@@ -56,6 +90,7 @@ def _error_page(error):
 def init_app(app: Flask) -> None:
     """Wire headers, template filters and error pages."""
     app.after_request(_security_headers)
+    app.after_request(_vary_on_htmx)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.checkins.board import production_today
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
+from app.timeutil import production_today
 
 SYNC_HEADERS = {"X-Callboard-Sync": "1", "Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from app.crew.models import Person
-from app.directory.feeds import moment
 from app.extensions import db
 from app.schedule.models import ShootDay
+from app.timeutil import instant_at
 from callsheet_fixtures import COORDINATOR, CREW, publish
 
 LONDON = ZoneInfo("Europe/London")
@@ -90,12 +90,12 @@ def test_each_published_day_i_am_called_on_is_in_my_feed_and_only_those(film, cl
 
 def test_call_times_follow_the_production_clock_across_daylight_saving_and_midnight():
     spring_forward = date(2027, 3, 28)
-    assert moment(spring_forward - timedelta(days=1), 7 * 60, LONDON) == datetime(2027, 3, 27, 7, tzinfo=timezone.utc)
-    assert moment(spring_forward, 7 * 60, LONDON) == datetime(2027, 3, 28, 6, tzinfo=timezone.utc)
-    assert moment(date(2027, 6, 10), 25 * 60, LONDON) == datetime(2027, 6, 11, 0, tzinfo=timezone.utc)
+    assert instant_at(spring_forward - timedelta(days=1), 7 * 60, LONDON) == datetime(2027, 3, 27, 7, tzinfo=timezone.utc)
+    assert instant_at(spring_forward, 7 * 60, LONDON) == datetime(2027, 3, 28, 6, tzinfo=timezone.utc)
+    assert instant_at(date(2027, 6, 10), 25 * 60, LONDON) == datetime(2027, 6, 11, 0, tzinfo=timezone.utc)
     # The night the clocks go back, 01:00 happens twice: a call means the first one.
-    assert moment(date(2027, 10, 30), 25 * 60, LONDON) == datetime(2027, 10, 31, 0, tzinfo=timezone.utc)
-    assert moment(date(2027, 10, 30), 26 * 60, LONDON) == datetime(2027, 10, 31, 2, tzinfo=timezone.utc)
+    assert instant_at(date(2027, 10, 30), 25 * 60, LONDON) == datetime(2027, 10, 31, 0, tzinfo=timezone.utc)
+    assert instant_at(date(2027, 10, 30), 26 * 60, LONDON) == datetime(2027, 10, 31, 2, tzinfo=timezone.utc)
 
 
 def test_a_reset_link_stops_the_old_one(film, client, auth):

@@ -7,10 +7,11 @@ from flask import render_template
 
 from app.callsheets.changes import compare
 from app.callsheets.service import publish as publish_revision
-from app.callsheets.snapshot import build_snapshot, format_pages
+from app.callsheets.snapshot import build_snapshot
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import DepartmentCall, Production, Scene, ShootDay
+from app.schedule.schemas import format_pages
 from callsheet_factory import PAGE_BUDGET, build_production, wire_size
 from callsheet_fixtures import COORDINATOR, CREW, publish, text_of
 

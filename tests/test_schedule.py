@@ -349,15 +349,20 @@ def test_department_name_taken_or_bad_offset_is_a_field_error(office, demo, iron
 
 # Who may edit: every route of the office screens
 
-OFFICE_BLUEPRINTS = ("schedule.", "crew.")
+OFFICE_BLUEPRINTS = ("schedule.", "crew.", "access.")
+OFFICE_PAGES = {"callsheets.office", "callsheets.add_day"}  # the overview lives with the call sheets
 OPEN_TO_ANY_MEMBER = {"schedule.new_production"}  # anyone signed in may start a production
+
+
+def is_office(endpoint: str) -> bool:
+    return endpoint.startswith(OFFICE_BLUEPRINTS) or endpoint in OFFICE_PAGES
 
 
 def office_routes(app):
     """Return (method, rule) for every office route that works on an existing production."""
     routes = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(OFFICE_BLUEPRINTS) and rule.endpoint not in OPEN_TO_ANY_MEMBER:
+        if is_office(rule.endpoint) and rule.endpoint not in OPEN_TO_ANY_MEMBER:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 routes.append((method, rule.rule))
     return routes
@@ -370,8 +375,8 @@ def url_for_ids(rule, ids, production_id=None):
 
 
 def test_the_access_checks_below_walk_every_office_route(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith(OFFICE_BLUEPRINTS)}
-    assert {"schedule.office", "schedule.day", "schedule.save_call", "schedule.move_scene", "crew.add_person",
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if is_office(rule.endpoint)}
+    assert {"callsheets.office", "access.invite_person", "schedule.day", "schedule.save_call", "schedule.move_scene", "crew.add_person",
             "crew.confirm_import", "schedule.update_location", "schedule.move_department"} <= endpoints
 
 

@@ -5,12 +5,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.checkins.board import day_minutes
 from app.checkins.models import CheckIn
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import PersonCall, ShootDay
-from app.timeutil import format_clock
+from app.timeutil import format_clock, minutes_of_day
 from sync_helpers import Cast, now, op, post_sync
 
 
@@ -28,7 +27,7 @@ def call_at(app, cast, pid, minutes_from_now):
     """Give a person today's call a number of minutes from now; return that call."""
     with app.app_context():
         day = db.session.get(ShootDay, cast.day_id)
-        call = day_minutes(day, now(), "Europe/London") + minutes_from_now
+        call = minutes_of_day(day.date, now(), "Europe/London") + minutes_from_now
         db.session.add(PersonCall(production_id=cast.production_id, shoot_day_id=day.id,
                                   person_id=pid, call_override=call))
         db.session.commit()
@@ -84,8 +83,8 @@ def test_arrival_time_is_corrected_for_the_phone_clock(demo, cast, client, auth)
     auth.login("coordinator@example.com")
     with demo.app_context():
         day = db.session.get(ShootDay, cast.day_id)
-        shown = format_clock(day_minutes(day, arrived, "Europe/London"))
-        phone = format_clock(day_minutes(day, arrived - slow, "Europe/London"))
+        shown = format_clock(minutes_of_day(day.date, arrived, "Europe/London"))
+        phone = format_clock(minutes_of_day(day.date, arrived - slow, "Europe/London"))
     state, text = row(board_page(client, cast).get_data(as_text=True), cast.crew_id)
     assert state == "checked-in" and f"Checked in {shown}" in text and phone not in text
 

@@ -6,32 +6,32 @@ from app.crew.models import Department, Person
 from app.extensions import db
 from app.schedule.models import PersonCall, Production, ShootDay
 from app.schedule.rest import rest_shortfalls
-from app.schedule.turnaround import minutes_on, wall_clock
+from app.timeutil import instant_at, minutes_of_day
 
 
 def test_wall_clock_after_midnight_is_the_next_morning():
-    assert wall_clock(date(2026, 6, 1), 25 * 60 + 30, "Europe/London") == datetime(
+    assert instant_at(date(2026, 6, 1), 25 * 60 + 30, "Europe/London") == datetime(
         2026, 6, 2, 0, 30, tzinfo=timezone.utc)
 
 
 def test_rest_across_the_spring_daylight_saving_change_is_an_hour_shorter():
-    wrap = wall_clock(date(2026, 3, 28), 22 * 60, "Europe/London")  # GMT
-    call = wall_clock(date(2026, 3, 29), 8 * 60, "Europe/London")  # BST after 01:00
+    wrap = instant_at(date(2026, 3, 28), 22 * 60, "Europe/London")  # GMT
+    call = instant_at(date(2026, 3, 29), 8 * 60, "Europe/London")  # BST after 01:00
     assert call - wrap == timedelta(hours=9)
 
 
 def test_rest_across_the_autumn_daylight_saving_change_is_an_hour_longer():
-    wrap = wall_clock(date(2026, 10, 24), 22 * 60, "America/New_York")
-    call = wall_clock(date(2026, 10, 25), 8 * 60, "America/New_York")
+    wrap = instant_at(date(2026, 10, 24), 22 * 60, "America/New_York")
+    call = instant_at(date(2026, 10, 25), 8 * 60, "America/New_York")
     assert call - wrap == timedelta(hours=10)
-    wrap = wall_clock(date(2026, 10, 31), 22 * 60, "America/New_York")
-    call = wall_clock(date(2026, 11, 1), 8 * 60, "America/New_York")
+    wrap = instant_at(date(2026, 10, 31), 22 * 60, "America/New_York")
+    call = instant_at(date(2026, 11, 1), 8 * 60, "America/New_York")
     assert call - wrap == timedelta(hours=11)
 
 
-def test_minutes_on_counts_past_midnight_of_the_given_day():
+def test_minutes_of_day_counts_past_midnight_of_the_given_day():
     instant = datetime(2026, 6, 2, 0, 30, tzinfo=timezone.utc)  # 01:30 BST on 2 June
-    assert minutes_on(date(2026, 6, 1), instant, "Europe/London") == 25 * 60 + 30
+    assert minutes_of_day(date(2026, 6, 1), instant, "Europe/London") == 25 * 60 + 30
 
 
 def _two_days(app, wrap_first=22 * 60, call_second=6 * 60, zone="Europe/London", first=date(2026, 6, 1)):
@@ -81,7 +81,7 @@ def test_a_recorded_check_out_replaces_the_estimated_wrap(app):
     with app.app_context():
         _, crew, _, day1, day2 = _two_days(app, wrap_first=18 * 60, call_second=6 * 60)
         assert "Owen Marsh" not in {s.name for s in rest_shortfalls(day2)}
-        late_wrap = wall_clock(day1.date, 23 * 60, "Europe/London")
+        late_wrap = instant_at(day1.date, 23 * 60, "Europe/London")
         db.session.add(CheckIn(production_id=day1.production_id, shoot_day_id=day1.id, person_id=crew.id,
                                kind=WRAP, tapped_at=late_wrap, sent_at=late_wrap, occurred_at=late_wrap))
         db.session.flush()

@@ -1,12 +1,30 @@
-"""Who is signed in, and their membership of a production: every query starts here."""
+"""Who is signed in, and sending everyone else to sign in (memberships: app.crew.membership)."""
 from functools import wraps
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, session, url_for
 
-from app.crew.models import Person
-from app.extensions import db
+from app.auth import service
+from app.extensions import db, htmx
+from app.web import htmx_request
+
+
+def load_signed_in_user() -> None:
+    """Resolve the cookie to a live device session (server-side, revocable)."""
+    g.user = None
+    g.device_session = None
+    if request.endpoint == "static":
+        return
+    device = service.session_for_token(session.get("sid"))
+    if device is None:
+        if "sid" in session:
+            session.pop("sid")  # ended from another device or by the production office
+            db.session.commit()  # an idle session may have been deleted
+        return
+    if service.touch(device):
+        db.session.commit()
+    g.device_session = device
+    g.user = device.user
 
 
 def current_user():
@@ -16,10 +34,10 @@ def current_user():
 
 def sign_in_redirect():
     """Send the visitor to the sign-in page and back here afterwards (the whole page for htmx)."""
-    if request.headers.get("HX-Request") == "true":
+    if htmx_request():
         # A fragment request must not swap the sign-in page into a corner of the screen:
         # send the whole browser, and come back to the page (not the fragment) afterwards.
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        page = urlsplit(htmx.current_url or "")
         back = page.path + (f"?{page.query}" if page.query else "") if page.path else ""
         return "", 401, {"HX-Redirect": url_for("auth.login", next=back or None)}
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -35,32 +53,3 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def membership(production_id: int) -> Person:
-    """Return the current user's membership of a production; 404 when there is none."""
-    user = current_user()
-    if user is None:
-        abort(404)
-    person = db.session.scalar(sa.select(Person).where(
-        Person.production_id == production_id, Person.user_id == user.id))
-    if person is None:
-        abort(404)
-    return person
-
-
-def coordination(production_id: int) -> Person:
-    """Return the current user's membership if they coordinate the production; else 403/404."""
-    person = membership(production_id)
-    if not person.is_coordinator:
-        abort(403, "Only the production office can change this.")
-    return person
-
-
-def in_production(model, object_id: int, production_id: int):
-    """Load one object of a production; other productions' objects are 404."""
-    found = db.session.scalar(sa.select(model).where(
-        model.id == object_id, model.production_id == production_id))
-    if found is None:
-        abort(404)
-    return found

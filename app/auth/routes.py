@@ -7,7 +7,7 @@ from app.auth import service
 from app.auth.permissions import current_user, login_required
 from app.auth.schemas import LoginSchema
 from app.extensions import db
-from app.web import render
+from app.web import redirect_to, render
 
 bp = Blueprint("auth", __name__)
 
@@ -25,9 +25,7 @@ def _safe_next(target: str) -> str | None:
 
 def go_to(url: str):
     """Redirect the browser: the whole page for htmx, a plain 302 otherwise."""
-    if request.headers.get("HX-Request") == "true":
-        return "", 204, {"HX-Redirect": url}
-    return redirect(url)
+    return redirect_to(url, 302)
 
 
 def sign_device_in(user) -> None:
@@ -52,7 +50,7 @@ def home():
     people = current_user().memberships
     if len(people) == 1:
         person = people[0]
-        endpoint = "schedule.office" if person.is_coordinator else "callsheets.my_day"
+        endpoint = "callsheets.office" if person.is_coordinator else "callsheets.my_day"
         return redirect(url_for(endpoint, production_id=person.production_id))
     return render("auth/productions.html", people=sorted(people, key=lambda p: p.production.title))
 
@@ -95,22 +93,3 @@ def logout():
         db.session.commit()
     session.clear()
     return go_to(url_for("auth.login"))
-
-
-def load_signed_in_user() -> None:
-    """Resolve the cookie to a live device session (server-side, revocable)."""
-    g.user = None
-    g.device_session = None
-    if request.endpoint == "static":
-        return
-    device = service.session_for_token(session.get("sid"))
-    if device is None:
-        if "sid" in session:
-            session.pop("sid")  # ended from another device or by the production office
-            db.session.commit()  # an idle session may have been deleted
-        return
-    if service.touch(device):
-        db.session.commit()
-    g.device_session = device
-    g.user = device.user
-

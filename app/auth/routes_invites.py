@@ -1,51 +1,16 @@
-"""Invite links, and the production office signing a person out everywhere (lost phone)."""
-from zoneinfo import ZoneInfo
-
+"""Invite links: who an invite is for, and using it up to sign this device in."""
 from flask import request, session, url_for
 
-from app.auth import invites, service
-from app.auth.permissions import coordination, current_user, in_production, login_required
+from app.auth import invites
+from app.auth.permissions import current_user
 from app.auth.routes import bp, go_to, sign_device_in
 from app.auth.routes_account import INVITED
-from app.crew.models import Person
 from app.extensions import db
-from app.timeutil import as_utc
 from app.web import render
 
 # Pages that show or carry an invite token stay out of every cache. (Not no-referrer: Flask-WTF
 # refuses https form posts without a same-origin Referer.)
 PRIVATE = {"Cache-Control": "no-store"}
-
-
-@bp.post("/p/<int:production_id>/people/<int:person_id>/invite")
-@login_required
-def invite_person(production_id: int, person_id: int):
-    """Issue a fresh invite link for a person of my production and show it with its QR code."""
-    coordination(production_id)
-    person = in_production(Person, person_id, production_id)
-    invite, token = invites.create_invite(person)
-    db.session.commit()
-    zone = ZoneInfo(person.production.timezone)
-    expires = as_utc(invite.expires_at).astimezone(zone).strftime("%a %-d %b, %H:%M")
-    return _access_card(person, invite_url=url_for("auth.invite", token=token, _external=True),
-                        expires=expires)
-
-
-@bp.post("/p/<int:production_id>/people/<int:person_id>/sessions/end")
-@login_required
-def end_person_sessions(production_id: int, person_id: int):
-    """Sign a person of my production out on every device and cancel their unused invites."""
-    coordination(production_id)
-    person = in_production(Person, person_id, production_id)
-    ended = service.end_sessions(person.user_id) if person.user_id else 0
-    invites.retire_invites(person.id)
-    db.session.commit()
-    return _access_card(person, ended=ended)
-
-
-def _access_card(person: Person, **context):
-    body, status, headers = render("auth/person_access.html", "access", person=person, **context)
-    return body, status, {**headers, **PRIVATE}
 
 
 @bp.get("/invite/<token>")

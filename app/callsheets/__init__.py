@@ -2,7 +2,6 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from app.callsheets.snapshot import format_pages
 from app.timeutil import as_utc
 
 
@@ -21,11 +20,10 @@ def iso_utc(moment: datetime | None) -> str:
 
 def init_app(app):
     from app.callsheets import models  # noqa: F401  (register tables)
-    from app.callsheets import announcements, my_day  # noqa: F401  (register their views on bp)
+    from app.callsheets import announcements, my_day, office  # noqa: F401  (register their views on bp)
     from app.callsheets import routes_history  # noqa: F401  (registers call history views on bp)
     from app.callsheets.routes import bp
 
-    app.jinja_env.filters["pages"] = format_pages
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["iso_utc"] = iso_utc
     app.register_blueprint(bp)

@@ -3,15 +3,16 @@ import sqlalchemy as sa
 from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, login_required
+from app.auth.permissions import login_required
 from app.callsheets.routes import bp
 from app.callsheets.schemas import AnnouncementSchema
-from app.crew.forms import field_errors, fragment
+from app.forms import field_errors
+from app.crew.membership import coordination
 from app.crew.models import Department, Person
 from app.crew.service import departments as departments_of
 from app.extensions import db
 from app.push.service import Message, enqueue
-from app.web import wants_fragment
+from app.web import render_partial, wants_fragment
 
 FEED = "/notifications"
 
@@ -40,7 +41,7 @@ def announce(production_id: int, sender: Person, title: str, body: str, departme
 
 
 def _form(me, status=200, form=None, errors=None, sent=None):
-    return fragment("callsheets/_announce.html", status, production=me.production,
+    return render_partial("callsheets/_announce.html", status, production=me.production,
                     departments=departments_of(me.production_id), announce={
                         "form": form or {}, "errors": errors or {}, "sent": sent})
 
@@ -64,4 +65,4 @@ def announcement(production_id: int):
     db.session.commit()
     if wants_fragment():
         return _form(me, sent=count)
-    return redirect(url_for("schedule.office", production_id=production_id), 303)
+    return redirect(url_for("callsheets.office", production_id=production_id), 303)

@@ -1,31 +1,27 @@
 """Call sheets for crew on a phone: My day, my upcoming calls, confirm receipt."""
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import abort, current_app, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import in_production, login_required, membership
+from app.auth.permissions import login_required
 from app.callsheets import acknowledgements, service
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.routes import bp, commit_acknowledgement, prefetched
 from app.callsheets.schemas import ConfirmSchema
 from app.callsheets.viewing import called_people, for_viewer, main_location, place_ids
+from app.crew.membership import in_production, membership
 from app.documents.paperwork import needed_on_location, paperwork
 from app.extensions import db
 from app.schedule.models import Production
+from app.timeutil import production_today
 from app.web import render, wants_fragment
 
 
 # The phone keeps "needed on location" papers for the calls of today and the next two days
 # (the days whose call sheets a sync saves, sync/PROTOCOL.md), and always for the next call.
 KEEP_DAYS_AHEAD = 2
-
-
-def production_today(production: Production):
-    """Return today's date in the production's time zone."""
-    return datetime.now(ZoneInfo(production.timezone)).date()
 
 
 def _papers(me, calls, today):

@@ -14,8 +14,7 @@ Personal messages collapse per person and shoot day (`day-<id>`): a newer change
 undelivered older one. They expire at the person's call time and are urgent on the day itself.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
@@ -26,7 +25,7 @@ from app.crew.models import Person
 from app.extensions import db
 from app.push.service import Message, delivery_report, enqueue_each, report_digest
 from app.schedule.rest import Shortfall
-from app.timeutil import format_clock, utcnow
+from app.timeutil import format_clock, instant_at, today_in, utcnow, zone_of
 
 LEGACY_TIME_KINDS = ("call", "pickup")  # changes stored before they carried a category
 MIN_LIFETIME = timedelta(hours=1)  # a change published after the call still reaches the phone
@@ -35,21 +34,6 @@ MIN_LIFETIME = timedelta(hours=1)  # a change published after the call still rea
 def source_of(revision: CallSheetRevision) -> str:
     """Name the delivery-report source of a revision's messages."""
     return f"revision:{revision.id}"
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def call_at(day: date, minutes: int | None, zone: ZoneInfo) -> datetime | None:
-    """Return the UTC instant of a call given in minutes from the shoot day's midnight."""
-    if minutes is None:
-        return None
-    local = datetime.combine(day, time(0), tzinfo=zone) + timedelta(minutes=minutes)
-    return local.astimezone(ZoneInfo("UTC"))
 
 
 def _title(change: dict, content: dict) -> str:
@@ -93,8 +77,7 @@ def personal_message(changes: list[dict], content: dict, colour: str, url: str, 
     if forced is not None:
         title = f"Your call {day['short']} {format_clock(forced.call)} — {forced_note(forced)}"
         return _message(title, [change["text"] for change in changes if change["kind"] not in ("call", "called")],
-                        content,
-                        colour, url, now, source, call_minutes, routine=False)
+                        content, colour, url, now, source, call_minutes, routine=False)
     return _message(_title(changes[0], content), [change["text"] for change in changes[1:]], content, colour,
                     url, now, source, call_minutes,
                     routine=all(change.get("category") == "other" for change in changes))
@@ -104,11 +87,11 @@ def _message(title: str, extra: list[str], content: dict, colour: str, url: str,
              call_minutes: int | None, routine: bool) -> Message:
     day = content["day"]
     body = " · ".join([*extra, f"Day {day['number']}", day["short"], f"Revision {colour}"])
-    zone = _zone(content["production"].get("timezone"))
+    zone = zone_of(content["production"].get("timezone"))
     shoot_date = date.fromisoformat(day["date"])
-    expires_at = call_at(shoot_date, call_minutes, zone)
-    expires_at = max(expires_at, now + MIN_LIFETIME) if expires_at else None
-    today = now.astimezone(zone).date()
+    expires_at = max(instant_at(shoot_date, call_minutes, zone), now + MIN_LIFETIME) \
+        if call_minutes is not None else None
+    today = today_in(zone, now)
     return Message(title=title, body=body, url=url, collapse=f"day-{day['id']}", expires_at=expires_at,
                    urgency="high" if shoot_date <= today else None, source=source, routine=routine)
 
@@ -199,5 +182,5 @@ def reach_summary(rows: list[Reached]) -> dict[str, int]:
     return {status: number for status, number in counts.items() if number}
 
 
-__all__ = ["notify_published", "personal_message", "call_at", "source_of", "reach", "unreachable", "reach_digest",
+__all__ = ["notify_published", "personal_message", "source_of", "reach", "unreachable", "reach_digest",
            "reach_summary", "Reached"]

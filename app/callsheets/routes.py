@@ -3,12 +3,13 @@ from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import coordination, in_production, login_required, membership
+from app.auth.permissions import login_required
 from app.callsheets import acknowledgements, notify, rest, service
 from app.callsheets.changes import describe
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.schemas import BoardFilterSchema, PublishSchema
 from app.callsheets.viewing import entry_of, for_viewer, place_ids
+from app.crew.membership import coordination, in_production, membership
 from app.documents.paperwork import paperwork
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
@@ -148,7 +149,7 @@ def board(production_id: int, revision_id: int):
         version = acknowledgements.board_version(revision, also=notify.reach_digest(revision))
         tag = f"board-{revision.id}-{show}-{version}"
         if any(request.if_none_match.contains(tag + suffix) for suffix in ("", ":br", ":gzip")):
-            return "", 304, {"ETag": f'"{tag}"', "Vary": "HX-Request"}
+            return "", 304, {"ETag": f'"{tag}"'}
         headers["ETag"] = f'"{tag}"'
     state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
     reached = notify.reach(revision)

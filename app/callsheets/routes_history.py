@@ -1,7 +1,8 @@
 """Each person's call history: every published change to their call times."""
-from app.auth.permissions import coordination, in_production, login_required, membership
+from app.auth.permissions import login_required
 from app.callsheets import rest
 from app.callsheets.routes import bp
+from app.crew.membership import coordination, in_production, membership
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import Production

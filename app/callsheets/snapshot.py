@@ -169,13 +169,3 @@ def build_snapshot(day: ShootDay) -> dict:
         "departments": _departments(day, calls),
         "advance": _advance(day, later_days, scenes, locations),
     }
-
-
-def format_pages(eighths: int | None) -> str:
-    """Format a page count in eighths the way call sheets do: 13 → '1 5/8', 6 → '6/8'."""
-    if eighths is None:
-        return ""
-    whole, rest = divmod(int(eighths), 8)
-    if not rest:
-        return str(whole)
-    return f"{whole} {rest}/8" if whole else f"{rest}/8"

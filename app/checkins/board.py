@@ -1,7 +1,6 @@
 """Who is here, who is late and who has wrapped: the state of each person on a shoot day."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -10,7 +9,7 @@ from app.crew.models import Person
 from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import Production, ShootDay
-from app.timeutil import as_utc, utcnow
+from app.timeutil import as_utc, minutes_of_day, production_today, utcnow
 
 CHECKED_IN, WRAPPED, RUNNING, LATE, EXPECTED, NOT_CALLED = (
     "Checked in", "Wrapped", "Running late", "Late", "Expected", "Not called")
@@ -38,18 +37,6 @@ class Row:
     status: Status
 
 
-def production_today(production: Production, now: datetime | None = None) -> date:
-    """Return today's date in the production's time zone."""
-    return (now or utcnow()).astimezone(ZoneInfo(production.timezone)).date()
-
-
-def day_minutes(day: ShootDay, moment: datetime, zone: str) -> int:
-    """Return a moment as minutes from the shoot day's midnight in the production's zone."""
-    tz = ZoneInfo(zone)
-    midnight = datetime.combine(day.date, time(0), tzinfo=tz)
-    return int((as_utc(moment).astimezone(tz) - midnight) // timedelta(minutes=1))
-
-
 def today_shoot_day(production: Production, now: datetime | None = None) -> ShootDay | None:
     """Return the production's shoot day for today in its own time zone, if it shoots today."""
     return db.session.scalar(sa.select(ShootDay).where(
@@ -70,9 +57,9 @@ def person_status(events: list[CheckIn], call: int | None, now_minutes: int,
     if presence:
         last = presence[-1]
         if last.kind == WRAP:
-            return Status(WRAPPED, day_minutes(day, last.occurred_at, zone), last.by_hand)
+            return Status(WRAPPED, minutes_of_day(day.date, last.occurred_at, zone), last.by_hand)
         first = next(e for e in presence if e.kind == ARRIVAL)
-        return Status(CHECKED_IN, day_minutes(day, first.occurred_at, zone), first.by_hand)
+        return Status(CHECKED_IN, minutes_of_day(day.date, first.occurred_at, zone), first.by_hand)
     late = [e for e in events if e.kind == RUNNING_LATE]
     if late:
         return Status(RUNNING, eta=late[-1].eta, note=late[-1].note)
@@ -91,7 +78,7 @@ def events_by_person(day: ShootDay) -> dict[int, list[CheckIn]]:
 
 def board(day: ShootDay, zone: str, now: datetime | None = None) -> tuple[list[Row], list[Row]]:
     """Return the called people with their states, and the people not called that day."""
-    now_minutes = day_minutes(day, now or utcnow(), zone)
+    now_minutes = minutes_of_day(day.date, now or utcnow(), zone)
     events = events_by_person(day)
     called, uncalled = [], []
     for call in day_calls(day, include_uncalled=True):
@@ -108,4 +95,4 @@ def my_status(person: Person, day: ShootDay, now: datetime | None = None) -> Sta
     events = list(db.session.scalars(sa.select(CheckIn).where(
         CheckIn.shoot_day_id == day.id, CheckIn.person_id == person.id)))
     zone = person.production.timezone
-    return person_status(events, None, day_minutes(day, now or utcnow(), zone), day, zone)
+    return person_status(events, None, minutes_of_day(day.date, now or utcnow(), zone), day, zone)

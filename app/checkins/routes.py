@@ -4,14 +4,15 @@ import uuid
 from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, current_user, in_production, login_required, membership
+from app.auth.permissions import current_user, login_required
 from app.checkins import service
-from app.checkins.board import board, day_minutes, today_shoot_day
+from app.checkins.board import board, today_shoot_day
 from app.checkins.schemas import OP_KINDS, HandCheckInSchema
+from app.crew.membership import coordination, in_production, membership
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
-from app.timeutil import utcnow
-from app.web import render
+from app.timeutil import minutes_of_day, utcnow
+from app.web import htmx_request, render
 
 bp = Blueprint("checkins", __name__, url_prefix="/p/<int:production_id>")
 FORM_ONLY = ("csrf_token", "op_id", "next")
@@ -32,7 +33,7 @@ def _apply_now(op_id, production_id: int, kind: str, payload: dict) -> dict:
 
 def _render_board(production: Production, day: ShootDay | None, status: int = 200, message: str = ""):
     called, uncalled = board(day, production.timezone) if day else ([], [])
-    now_minutes = day_minutes(day, utcnow(), production.timezone) if day else None
+    now_minutes = minutes_of_day(day.date, utcnow(), production.timezone) if day else None
     return render("checkins/today.html", "board", status, production=production, day=day,
                   called=called, uncalled=uncalled, now_minutes=now_minutes, message=message)
 
@@ -69,7 +70,7 @@ def check_in_by_hand(production_id: int):
     db.session.commit()
     if result["status"] == "rejected":
         return _render_board(production, day, 422, result["message"])
-    if not request.headers.get("HX-Request"):
+    if not htmx_request():
         return redirect(url_for(".today", production_id=production_id, day=day.id), 303)
     return _render_board(production, day)
 

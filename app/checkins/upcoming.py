@@ -4,11 +4,12 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.callsheets.service import latest_revisions
-from app.checkins.board import production_today
+from app.crew.membership import memberships  # noqa: F401  (the sync API asks upcoming.memberships)
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import ShootDay
+from app.timeutil import production_today
 
 DAYS_AHEAD = 2
 # Publishing and syncing race: repeat what was published just before the cursor.
@@ -58,9 +59,3 @@ def changes_since(user_id: int, cursor: str | None, now: datetime) -> list[dict]
                             "revision_id": revision.id, "number": revision.number,
                             "colour": revision.colour, "published_at": published.isoformat()})
     return changes
-
-
-def memberships(user_id: int) -> list[Person]:
-    """Return the user's memberships, for the pages to keep warm."""
-    return list(db.session.scalars(sa.select(Person).where(Person.user_id == user_id)
-                                   .order_by(Person.production_id)))

@@ -5,7 +5,9 @@ def init_app(app):
     from app.crew import models  # noqa: F401  (register tables)
     from app.crew import routes_import  # noqa: F401  (registers on the crew blueprint)
     from app.crew.routes import bp
+    from app.crew.routes_access import bp as access_bp
     from app.crew.schemas import format_offset
 
     app.register_blueprint(bp)
+    app.register_blueprint(access_bp)
     app.jinja_env.filters["offset"] = format_offset

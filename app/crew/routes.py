@@ -3,9 +3,10 @@ from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import coordination, in_production, login_required
+from app.auth.permissions import login_required
 from app.crew import service
-from app.crew.forms import clash, field_errors
+from app.forms import clash, field_errors
+from app.crew.membership import coordination, in_production
 from app.crew.models import Person
 from app.crew.schemas import PersonSchema
 from app.crew.service import Rejected

@@ -3,10 +3,10 @@ from flask import current_app, g, redirect, request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.auth.permissions import coordination, login_required
-from app.auth.routes import load_signed_in_user
+from app.auth.permissions import load_signed_in_user, login_required
 from app.crew import importer
 from app.crew.importer import UnreadableFile
+from app.crew.membership import coordination
 from app.crew.routes import bp
 from app.crew.schemas import CarriedImportSchema
 from app.extensions import db

@@ -1,5 +1,5 @@
 """Private calendar feeds: a person's calls from published call sheets, the office's shoot days."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,18 +14,11 @@ from app.crew.models import Person
 from app.directory.service import person_by_calendar_token
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
-from app.timeutil import as_utc, format_clock
+from app.timeutil import as_utc, format_clock, instant_at
 
 bp = Blueprint("calendar", __name__, url_prefix="/cal")
 DOMAIN = "callboard"
 DEFAULT_LENGTH = 12 * 60  # minutes, when the call sheet gives no wrap after the call
-
-
-def moment(day: datetime.date, minutes: int, zone: ZoneInfo) -> datetime:
-    """Return minutes from a shoot day's midnight (wall clock, production zone) as UTC."""
-    midnight = datetime.combine(day, time(0), tzinfo=zone)
-    local = (midnight.replace(tzinfo=None) + timedelta(minutes=minutes)).replace(tzinfo=zone)
-    return local.astimezone(timezone.utc)
 
 
 def _place(content: dict) -> str:
@@ -41,9 +34,9 @@ def call_event(person: Person, day: ShootDay, revision: CallSheetRevision, zone:
     entry = entry_of(content, person.id)
     if entry is None or entry.get("call") is None:
         return None
-    start = moment(day.date, entry["call"], zone)
+    start = instant_at(day.date, entry["call"], zone)
     wrap = content["day"].get("wrap")
-    end = moment(day.date, wrap, zone) if wrap is not None and wrap > entry["call"] else \
+    end = instant_at(day.date, wrap, zone) if wrap is not None and wrap > entry["call"] else \
         start + timedelta(minutes=DEFAULT_LENGTH)
     link = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id,
                    _external=True)
@@ -64,8 +57,8 @@ def call_event(person: Person, day: ShootDay, revision: CallSheetRevision, zone:
 def shoot_day_event(day: ShootDay, revision: CallSheetRevision | None, zone: ZoneInfo) -> Event:
     """Return a shoot day as the office plans it (general call to estimated wrap, at its location),
     saying which call sheet revision the crew have, if any, and linking to it."""
-    start = moment(day.date, day.general_call, zone)
-    end = moment(day.date, day.estimated_wrap, zone) if day.estimated_wrap and day.estimated_wrap > day.general_call \
+    start = instant_at(day.date, day.general_call, zone)
+    end = instant_at(day.date, day.estimated_wrap, zone) if day.estimated_wrap and day.estimated_wrap > day.general_call \
         else start + timedelta(minutes=DEFAULT_LENGTH)
     place = day.location
     event = Event()

@@ -5,8 +5,9 @@ from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import coordination, login_required, membership
-from app.crew.forms import clash, field_errors
+from app.auth.permissions import login_required
+from app.forms import clash, field_errors
+from app.crew.membership import coordination, membership
 from app.crew.models import Person
 from app.crew.service import Rejected
 from app.directory import service

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import coordination, login_required, membership
+from app.auth.permissions import login_required
+from app.crew.membership import coordination, membership
 from app.documents import service
 from app.documents.downloads import file_response
 from app.documents.models import KINDS, VISIBILITIES

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, jsonify, request
 from marshmallow import ValidationError
 
 from app.auth.permissions import current_user, login_required
+from app.crew.membership import memberships
 from app.extensions import db
 from app.push import keys, service, subscriptions
 from app.push.schemas import EndpointSchema, PreferenceSchema, SubscriptionSchema
@@ -120,7 +121,7 @@ def set_preference():
 def _settings(status: int = 200, notice: str = "", errors: dict | None = None):
     user = current_user()
     devices = subscriptions.devices(user.id)
-    people = subscriptions.memberships(user.id)
+    people = memberships(user.id)
     block = None
     if request.method == "POST":
         block = "devices" if request.path.startswith("/push/") else "preferences"

@@ -144,12 +144,6 @@ def needs_resubscribe(subscription: PushSubscription) -> bool:
     return subscription.vapid_key_id != keys.current_key_id()
 
 
-def memberships(user_id: int) -> list[Person]:
-    """Return the user's memberships, for the per-production preference."""
-    return db.session.scalars(sa.select(Person).where(Person.user_id == user_id)
-                              .order_by(Person.production_id)).all()
-
-
 def preferences(person_ids) -> dict[int, str]:
     """Return each person's revision preference (default: all revisions)."""
     ids = list(set(person_ids))

@@ -1,15 +1,19 @@
 """Rest shortfalls as the office sees them: recorded check-outs first, else the estimated wrap."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
+from flask import current_app
 
-from app.checkins.models import WRAP, CheckIn
 from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import Production, ShootDay
 from app.schedule.turnaround import RestShortfall, neighbouring_days, shortfalls_between
-from app.timeutil import as_utc
+from app.timeutil import whole_minutes
+
+# Wraps are recorded by checkins, which depends on schedule: it passes its reader in at start-up
+# (checkins.init_app) rather than schedule importing it.
+WRAP_READER = "callboard.recorded_wraps"
 
 
 @dataclass(frozen=True)
@@ -29,18 +33,18 @@ class Shortfall:
     @classmethod
     def of(cls, found: RestShortfall, call: int, recorded: bool) -> "Shortfall":
         return cls(found.person.id, found.person.name, found.call_day.id, found.call_day.day_number, call,
-                   found.earliest_call, _minutes(found.short_by), _minutes(found.required), recorded)
+                   found.earliest_call, whole_minutes(found.short_by), whole_minutes(found.required), recorded)
 
 
-def _minutes(delta) -> int:
-    return -(-int(delta.total_seconds()) // 60)  # round up: 30 s short is a minute short
+def wraps_recorded_by(app, reader: Callable[[ShootDay], dict[int, datetime]]) -> None:
+    """Let the package that records wraps (checkins) answer `recorded_wraps` in this app."""
+    app.extensions[WRAP_READER] = reader
 
 
 def recorded_wraps(day: ShootDay) -> dict[int, datetime]:
-    """Return each person's last recorded check-out (wrap) on a shoot day."""
-    rows = db.session.execute(sa.select(CheckIn.person_id, sa.func.max(CheckIn.occurred_at)).where(
-        CheckIn.shoot_day_id == day.id, CheckIn.kind == WRAP).group_by(CheckIn.person_id))
-    return {person_id: as_utc(at) for person_id, at in rows}
+    """Return each person's last recorded wrap on a shoot day; none when nothing records wraps."""
+    reader = current_app.extensions.get(WRAP_READER)
+    return reader(day) if reader else {}
 
 
 def _between(production: Production, wrap_day: ShootDay, call_day: ShootDay, cache: dict) -> list[Shortfall]:

@@ -1,18 +1,15 @@
-"""The production office: start a production, its settings, and its list of shoot days."""
-from datetime import date
-
+"""The production office: start a production, and its settings (the overview: app.callsheets.office)."""
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.permissions import coordination, current_user, login_required
-from app.callsheets.service import latest_revisions
-from app.crew.forms import clash, field_errors
-from app.crew.service import Rejected, departments
+from app.auth.permissions import current_user, login_required
+from app.forms import clash, field_errors
+from app.crew.membership import coordination
 from app.extensions import db
 from app.schedule import service
 from app.schedule.models import DEFAULT_REVISION_COLOURS
-from app.schedule.schemas import NewDaySchema, ProductionSchema
+from app.schedule.schemas import ProductionSchema
 from app.web import render, wants_fragment
 
 # Routes spell out their /p/<production_id> prefix: production creation lives outside it.
@@ -35,7 +32,7 @@ def new_production():
             return render("schedule/new_production.html", "production_form", 422, form=form,
                           errors=field_errors(error))
         db.session.commit()
-        return redirect(url_for("schedule.office", production_id=production.id), code=303)
+        return redirect(url_for("callsheets.office", production_id=production.id), code=303)
     return render("schedule/new_production.html", "production_form", form=form, errors=errors)
 
 
@@ -66,39 +63,3 @@ def save_settings(production_id: int):
     if wants_fragment():
         return _settings_page(me, saved=True)
     return redirect(url_for("schedule.settings", production_id=production_id), code=303)
-
-
-def _office_page(me, status=200, new=None):
-    days = service.shoot_days(me.production_id)
-    form = {"date": service.next_free_date(me.production_id, date.today()).isoformat(),
-            "general_call": "07:00", "location_id": days[-1].location_id if days else None}
-    return render("schedule/office.html", "add_day", status, production=me.production, me=me, days=days,
-                  published=latest_revisions((day.id for day in days), with_content=False), section="days",
-                  locations=service.locations(me.production_id),
-                  new=new or {"form": form, "errors": {}}, departments=departments(me.production_id),
-                  announce={"form": {}, "errors": {}, "sent": None})
-
-
-@bp.get(f"{P}/")
-@login_required
-def office(production_id: int):
-    """Show the coordinator's overview: the shoot days, Day X of Y."""
-    return _office_page(coordination(production_id))
-
-
-@bp.post(f"{P}/days")
-@login_required
-def add_day(production_id: int):
-    """Add a shoot day and open it in the day editor."""
-    me = coordination(production_id)
-    form = request.form.to_dict()
-    try:
-        day = service.add_shoot_day(production_id, NewDaySchema().load(form))
-    except (ValidationError, Rejected) as error:
-        db.session.rollback()
-        return _office_page(me, 422, new={"form": form, "errors": field_errors(error)})
-    db.session.commit()
-    target = url_for("schedule.day", production_id=production_id, day_id=day.id)
-    if wants_fragment():
-        return "", 204, {"HX-Redirect": target, "Vary": "HX-Request"}
-    return redirect(target, code=303)

@@ -1,10 +1,10 @@
 """The day editor: a shoot day's details, its department calls and everyone's call."""
-from flask import redirect, render_template, request, url_for
-from jinja2_fragments.flask import render_block
+from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, in_production, login_required
-from app.crew.forms import field_errors, fragment
+from app.auth.permissions import login_required
+from app.forms import field_errors
+from app.crew.membership import coordination, in_production
 from app.crew.models import Department, Person
 from app.crew.service import Rejected
 from app.extensions import db
@@ -13,7 +13,7 @@ from app.schedule.models import ShootDay
 from app.schedule.rest import rest_shortfalls
 from app.schedule.routes import P, bp
 from app.schedule.schemas import DaySchema, DepartmentCallSchema, PersonCallSchema
-from app.web import render, wants_fragment
+from app.web import render, render_partial, wants_fragment
 
 DAY = f"{P}/days/<int:day_id>"
 PAGE = "schedule/day.html"
@@ -23,11 +23,7 @@ def day_page(me: Person, day: ShootDay, status: int = 200, blocks: tuple = (), *
     """Render the day editor, or for htmx the named blocks (the first swapped, the rest out of band)."""
     context = {"me": me, "section": "days", **editor.day_sections(day),
                "day_state": {"form": DaySchema().dump(day), "errors": {}}, **state}
-    if blocks and wants_fragment():
-        body = render_block(PAGE, blocks[0], **context) + "".join(
-            render_block(PAGE, block, oob=True, **context) for block in blocks[1:])
-        return body, status, {"Vary": "HX-Request"}
-    return render(PAGE, status=status, **context)
+    return render(PAGE, blocks[0] if blocks else None, status, oob=blocks[1:], **context)
 
 
 def back_to(day: ShootDay, anchor: str):
@@ -102,13 +98,13 @@ def save_call(production_id: int, day_id: int, person_id: int):
         state = {"id": person_id, "form": form, "errors": field_errors(error)}
         if not wants_fragment():
             return day_page(me, shoot_day, 422, call_edit=state)
-        return fragment("schedule/_call_row.html", 422, call=editor.call_of(shoot_day, person), day=shoot_day,
-                        call_edit=state)
+        return render_partial("schedule/_call_row.html", 422, call=editor.call_of(shoot_day, person),
+                              day=shoot_day, call_edit=state)
     service.set_person_call(shoot_day, person, data)
     db.session.commit()
     if not wants_fragment():
         return back_to(shoot_day, f"#call-{person_id}")
-    row, status, headers = fragment("schedule/_call_row.html", call=editor.call_of(shoot_day, person),
-                                    day=shoot_day, saved=True)
-    rest = render_template("schedule/_rest.html", shortfalls=rest_shortfalls(shoot_day), oob_rest=True)
-    return row + rest, status, headers
+    # The saved row, and the rest shortfalls (which that call may change) out of band.
+    return render_partial("schedule/_call_row.html", also=("schedule/_rest.html",),
+                          call=editor.call_of(shoot_day, person), day=shoot_day, saved=True,
+                          shortfalls=rest_shortfalls(shoot_day), oob_rest=True)

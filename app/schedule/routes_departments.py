@@ -4,9 +4,10 @@ from datetime import date
 from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, in_production, login_required
+from app.auth.permissions import login_required
 from app.crew import service as crew
-from app.crew.forms import field_errors
+from app.forms import field_errors
+from app.crew.membership import coordination, in_production
 from app.crew.models import Department
 from app.crew.schemas import DepartmentSchema, MoveSchema
 from app.crew.service import Rejected

@@ -2,8 +2,9 @@
 from flask import abort, request
 from marshmallow import ValidationError
 
-from app.auth.permissions import coordination, in_production, login_required
-from app.crew.forms import field_errors
+from app.auth.permissions import login_required
+from app.forms import field_errors
+from app.crew.membership import coordination, in_production
 from app.crew.schemas import MoveSchema
 from app.crew.service import Rejected
 from app.extensions import db

@@ -60,10 +60,10 @@ def parse_pages(entry: str) -> int:
 
 
 def format_pages(eighths: int | None) -> str:
-    """Format a page count in eighths as '1 3/8', '3/8' or '2'."""
+    """Format a page count in eighths the way call sheets do: 13 → '1 5/8', 6 → '6/8', 16 → '2'."""
     if eighths is None:
         return ""
-    whole, rest = divmod(eighths, 8)
+    whole, rest = divmod(int(eighths), 8)
     if not rest:
         return str(whole)
     return f"{whole} {rest}/8" if whole else f"{rest}/8"

@@ -1,8 +1,6 @@
 """Rest between a person's wrap and their next call (turnaround), checked per person."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from math import ceil
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -10,7 +8,7 @@ from app.crew.models import Person
 from app.extensions import db
 from app.schedule.calls import Call
 from app.schedule.models import Production, ShootDay
-from app.timeutil import MINUTES_PER_DAY
+from app.timeutil import instant_at, minutes_of_day, to_the_minute
 
 
 @dataclass(frozen=True)
@@ -34,20 +32,6 @@ class RestShortfall:
         return self.required - self.rest
 
 
-def wall_clock(day: date, minutes: int, zone: str) -> datetime:
-    """Return the UTC instant of a wall-clock time given as minutes from a day's midnight."""
-    days, rest = divmod(minutes, MINUTES_PER_DAY)
-    local = datetime.combine(day + timedelta(days=days), time(rest // 60, rest % 60), tzinfo=ZoneInfo(zone))
-    return local.astimezone(timezone.utc)
-
-
-def minutes_on(day: date, instant: datetime, zone: str) -> int:
-    """Return an instant as minutes from a day's midnight on the wall clock, rounded up."""
-    local = instant.astimezone(ZoneInfo(zone))
-    seconds = (datetime.combine(local.date(), local.time()) - datetime.combine(day, time(0))).total_seconds()
-    return ceil(seconds / 60)
-
-
 def required_rest(person: Person, production: Production) -> timedelta:
     """Return the minimum rest that applies to a person."""
     if person.min_rest is not None:
@@ -60,11 +44,13 @@ def shortfalls_between(production: Production, wrap_day: ShootDay, wrap_calls: l
                        wraps: dict[int, datetime] | None = None) -> list[RestShortfall]:
     """List people called on call_day whose rest since wrap_day is below their minimum.
 
-    A person's wrap is their recorded check-out (from `wraps`) or else the estimated wrap.
+    A person's wrap is their recorded check-out (from `wraps`) or else the estimated wrap; a
+    recorded one counts from the minute the clock showed (timeutil's one rounding rule), so the
+    rest shown, the board's wrap time and the earliest call agree to the minute.
     """
-    wraps = wraps or {}
+    wraps = {person_id: to_the_minute(at) for person_id, at in (wraps or {}).items()}
     worked = {call.person.id for call in wrap_calls}
-    estimated = (wall_clock(wrap_day.date, wrap_day.estimated_wrap, production.timezone)
+    estimated = (instant_at(wrap_day.date, wrap_day.estimated_wrap, production.timezone)
                  if wrap_day.estimated_wrap is not None else None)
     found = []
     for call in calls:
@@ -72,10 +58,10 @@ def shortfalls_between(production: Production, wrap_day: ShootDay, wrap_calls: l
         wrap_at = wraps.get(person.id) or (estimated if person.id in worked else None)
         if wrap_at is None or call.call is None:
             continue
-        call_at = wall_clock(call_day.date, call.call, production.timezone)
+        call_at = instant_at(call_day.date, call.call, production.timezone)
         required = required_rest(person, production)
         if call_at - wrap_at < required:
-            earliest = minutes_on(call_day.date, wrap_at + required, production.timezone)
+            earliest = minutes_of_day(call_day.date, wrap_at + required, production.timezone)
             found.append(RestShortfall(person, wrap_day, call_day, wrap_at, call_at, required, earliest))
     return found
 
