@@ -12,7 +12,7 @@ from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.service import newest_number
 from app.callsheets.snapshot import build_snapshot
 from app.checkins import service
-from app.checkins.board import board
+from app.checkins.board import board, published_calls
 from app.checkins.models import AppliedOperation, CheckIn
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
@@ -62,7 +62,7 @@ def deliver(batches, ops):
 def snapshot(cast):
     """Return everything the operations can have changed, without row ids."""
     day = db.session.get(ShootDay, cast.day_id)
-    called, uncalled = board(day, "Europe/London", START + timedelta(hours=14))
+    called, uncalled = board(day, "Europe/London", published_calls(day)[1], START + timedelta(hours=14))
     states = {row.person.id: (row.status.label, row.status.at, row.status.by_hand, row.status.eta)
               for row in called + uncalled}
     acks = {(a.person_id, a.confirmed_at.replace(tzinfo=None))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.callsheets import service as callsheets
 from app.checkins.models import CheckIn
 from app.crew.models import Person
 from app.extensions import db
@@ -24,14 +25,23 @@ def person_id(app, name):
 
 
 def call_at(app, cast, pid, minutes_from_now):
-    """Give a person today's call a number of minutes from now; return that call."""
+    """Give a person today's call a number of minutes from now and publish it; return that call."""
     with app.app_context():
         day = db.session.get(ShootDay, cast.day_id)
         call = minutes_of_day(day.date, now(), "Europe/London") + minutes_from_now
         db.session.add(PersonCall(production_id=cast.production_id, shoot_day_id=day.id,
                                   person_id=pid, call_override=call))
+        db.session.flush()
+        publish_day(day)
         db.session.commit()
         return call
+
+
+def publish_day(day):
+    """Publish a day's call sheet as the office does (the board shows published calls only)."""
+    office = db.session.scalar(sa.select(Person).where(
+        Person.production_id == day.production_id, Person.role == "coordinator").limit(1))
+    callsheets.publish(day, office)
 
 
 def row(page, pid):
@@ -93,6 +103,8 @@ def test_uncalled_people_are_listed_as_not_called(demo, cast, client, auth):
     with demo.app_context():
         db.session.add(PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id,
                                   person_id=cast.gaffer_id, called=False))
+        db.session.flush()
+        publish_day(db.session.get(ShootDay, cast.day_id))
         db.session.commit()
     auth.login("coordinator@example.com")
     page = board_page(client, cast).get_data(as_text=True)
@@ -148,3 +160,18 @@ def test_a_production_without_a_shoot_day_today_says_so(demo, cast, client, auth
     auth.login("coordinator@example.com")
     response = client.get(f"/p/{cast.other_production_id}/today")
     assert response.status_code == 200 and "No shoot day today" in response.get_data(as_text=True)
+
+
+def test_the_board_shows_the_published_call_until_the_office_publishes_the_draft(demo, cast, client, auth):
+    auth.login("coordinator@example.com")
+    published = re.search(r"Call \d\d:\d\d", row(board_page(client, cast).get_data(as_text=True), cast.gaffer_id)[1])[0]
+    with demo.app_context():  # a draft change: the gaffer's phone still has the published call
+        db.session.add(PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id,
+                                  person_id=cast.gaffer_id, call_override=3 * 60 + 15))
+        db.session.commit()
+    page = board_page(client, cast).get_data(as_text=True)
+    assert published in row(page, cast.gaffer_id)[1] and "Call 03:15" not in row(page, cast.gaffer_id)[1]
+    with demo.app_context():
+        publish_day(db.session.get(ShootDay, cast.day_id))
+        db.session.commit()
+    assert "Call 03:15" in row(board_page(client, cast).get_data(as_text=True), cast.gaffer_id)[1]

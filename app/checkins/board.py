@@ -4,6 +4,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.callsheets.models import CallSheetRevision
+from app.callsheets.service import latest_revision
+from app.callsheets.viewing import called_people
 from app.checkins.models import ARRIVAL, RUNNING_LATE, WRAP, CheckIn
 from app.crew.models import Person
 from app.extensions import db
@@ -76,17 +79,29 @@ def events_by_person(day: ShootDay) -> dict[int, list[CheckIn]]:
     return grouped
 
 
-def board(day: ShootDay, zone: str, now: datetime | None = None) -> tuple[list[Row], list[Row]]:
-    """Return the called people with their states, and the people not called that day."""
+def published_calls(day: ShootDay) -> tuple[CallSheetRevision | None, dict[int, dict]]:
+    """Return the day's newest published revision and who it calls (`called_people`), or (None, {})."""
+    revision = latest_revision(day.id)
+    return revision, called_people(revision.content) if revision else {}
+
+
+def board(day: ShootDay, zone: str, calls: dict[int, dict],
+          now: datetime | None = None) -> tuple[list[Row], list[Row]]:
+    """Return the called people with their states, and the people not called that day.
+
+    `calls` are the published call sheet's (`published_calls`): the board shows the calls the
+    crew's phones have, never a draft the office has not published.
+    """
     now_minutes = minutes_of_day(day.date, now or utcnow(), zone)
     events = events_by_person(day)
     called, uncalled = [], []
     for call in day_calls(day, include_uncalled=True):
         person_events = events.get(call.person.id, [])
-        minutes = call.call if call.called else None
-        row = Row(call.person, minutes, call.called,
+        published = calls.get(call.person.id)
+        minutes = published["call"] if published else None
+        row = Row(call.person, minutes, published is not None,
                   person_status(person_events, minutes, now_minutes, day, zone))
-        (called if call.called or person_events else uncalled).append(row)
+        (called if published or person_events else uncalled).append(row)
     return called, uncalled
 
 

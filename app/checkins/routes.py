@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 
 from app.auth.permissions import current_user, login_required
 from app.checkins import service
-from app.checkins.board import board, today_shoot_day
+from app.checkins.board import board, published_calls, today_shoot_day
 from app.checkins.schemas import OP_KINDS, HandCheckInSchema
 from app.crew.membership import coordination, in_production, membership
 from app.extensions import db
@@ -32,9 +32,10 @@ def _apply_now(op_id, production_id: int, kind: str, payload: dict) -> dict:
 
 
 def _render_board(production: Production, day: ShootDay | None, status: int = 200, message: str = ""):
-    called, uncalled = board(day, production.timezone) if day else ([], [])
+    revision, calls = published_calls(day) if day else (None, {})
+    called, uncalled = board(day, production.timezone, calls) if day else ([], [])
     now_minutes = minutes_of_day(day.date, utcnow(), production.timezone) if day else None
-    return render("checkins/today.html", "board", status, production=production, day=day,
+    return render("checkins/today.html", "board", status, production=production, day=day, revision=revision,
                   called=called, uncalled=uncalled, now_minutes=now_minutes, message=message)
 
 
