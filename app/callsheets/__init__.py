@@ -24,6 +24,10 @@ def init_app(app):
     from app.callsheets import routes_history  # noqa: F401  (registers call history views on bp)
     from app.callsheets.routes import bp
 
+    from app.callsheets.service import unpublished_changes
+
+    # The day editor (schedule's page) includes callsheets/_day_actions.html, which asks this.
+    app.jinja_env.globals["unpublished_changes"] = unpublished_changes
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["iso_utc"] = iso_utc
     app.register_blueprint(bp)

@@ -87,6 +87,22 @@ def draft(day: ShootDay) -> tuple[dict, dict, CallSheetRevision | None]:
     return content, changes, latest
 
 
+def unpublished_changes(day: ShootDay) -> int | None:
+    """Count the changes the day's draft holds over its newest revision; None when never published.
+
+    Day-wide changes count once, a person's own once per person; an edit outside the change
+    model (say a scene's synopsis) still counts as one, so a waiting edit never reads as 0.
+    """
+    content, changes, latest = draft(day)
+    if latest is None:
+        return None
+    if latest.content == content:
+        return 0
+    distinct = {(change["kind"], change["text"]) if change.get("scope") == "day" else (key, change["kind"])
+                for key, found in changes.items() for change in found}
+    return max(1, len(distinct))
+
+
 def publish(day: ShootDay, publisher: Person) -> CallSheetRevision:
     """Freeze the day's call sheet as the next revision; raise NothingChanged for a repeat."""
     content, changes, latest = draft(day)

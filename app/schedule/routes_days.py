@@ -20,10 +20,14 @@ PAGE = "schedule/day.html"
 
 
 def day_page(me: Person, day: ShootDay, status: int = 200, blocks: tuple = (), **state):
-    """Render the day editor, or for htmx the named blocks (the first swapped, the rest out of band)."""
+    """Render the day editor, or for htmx the named blocks (the first swapped, the rest out of band).
+
+    A save also refreshes the day's actions out of band: their "Unpublished changes" count.
+    """
     context = {"me": me, "section": "days", **editor.day_sections(day),
                "day_state": {"form": DaySchema().dump(day), "errors": {}}, **state}
-    return render(PAGE, blocks[0] if blocks else None, status, oob=blocks[1:], **context)
+    actions = ("day_actions",) if blocks and status < 400 else ()
+    return render(PAGE, blocks[0] if blocks else None, status, oob=(*blocks[1:], *actions), **context)
 
 
 def back_to(day: ShootDay, anchor: str):
