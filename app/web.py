@@ -1,4 +1,7 @@
 """Page-or-fragment rendering, security headers and error pages shared by every domain."""
+import unicodedata
+from urllib.parse import quote, urlsplit
+
 from flask import Flask, current_app, render_template, request
 from jinja2_fragments.flask import render_block
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,6 +19,27 @@ def wants_fragment() -> bool:
     return (headers.get("HX-Request") == "true"
             and headers.get("HX-Boosted") != "true"
             and headers.get("HX-History-Restore-Request") != "true")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a path on this site, ready for Location or HX-Redirect; else None.
+
+    Every `next=` goes through here. Browsers drop tabs and newlines from URLs, so
+    `/<TAB>/evil.example` would become `//evil.example`: any control, format or separator
+    character (CR, LF, VT, FF, NUL, U+3000 …) refuses the target outright, before the
+    shape is checked. Then only a path is accepted: no scheme, no host, no `//` or `/\\`.
+    """
+    if not target or not isinstance(target, str):
+        return None
+    if any(unicodedata.category(char)[0] in "CZ" for char in target):
+        return None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    # A header carries ASCII only: percent-encode the rest (existing escapes stay as they are).
+    return quote(target, safe="/?&=#%:+;,@!$'()*~-._")
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from flask import request, session, url_for
 
 from app.auth import invites, service
-from app.auth.permissions import coordination, current_user, in_production, login_required
+from app.auth.permissions import coordination, current_user, in_production, login_required, runs_another_office
 from app.auth.routes import bp, go_to, sign_device_in
 from app.auth.routes_account import INVITED
 from app.crew.models import Person
@@ -34,11 +34,19 @@ def invite_person(production_id: int, person_id: int):
 @bp.post("/p/<int:production_id>/people/<int:person_id>/sessions/end")
 @login_required
 def end_person_sessions(production_id: int, person_id: int):
-    """Sign a person of my production out on every device and cancel their unused invites."""
+    """Sign a person of my production out on every device and cancel their unused invites.
+
+    Someone who also runs another production's office is not signed out from here: their
+    sessions reach that production too, which this office has no say over. The card says
+    so and asks the office to have them sign the lost phone out themselves.
+    """
     coordination(production_id)
     person = in_production(Person, person_id, production_id)
-    ended = service.end_sessions(person.user_id) if person.user_id else 0
     invites.retire_invites(person.id)
+    if runs_another_office(person.user_id, production_id):
+        db.session.commit()
+        return _access_card(person, refused=True)
+    ended = service.end_sessions(person.user_id) if person.user_id else 0
     db.session.commit()
     return _access_card(person, ended=ended)
 
@@ -72,7 +80,10 @@ def accept_invite(token: str):
         return _invite_page(invites.find_invite(token), True, 409)
     if current_user() != user:
         sign_device_in(user)
-    session[INVITED] = True
+        # Only a person joining for the first time is welcomed to choose a password; a
+        # session accepting an invite to its own account gains nothing from it.
+        if user.password_hash is None:
+            session[INVITED] = True
     db.session.commit()
     return go_to(url_for("auth.password"))
 
