@@ -88,6 +88,30 @@ def _person_by_email(app, email, production_id):
             Person.email == email, Person.production_id == production_id))
 
 
+def test_an_invite_never_opens_a_passwordless_account_that_reaches_another_production(demo):
+    # Tom joined The Iron Men from his invite and has not chosen a password yet.
+    office = signed_in(demo, "coordinator@example.com")
+    tom = _person_by_email(demo, "tom.keller@crew.example.com", 1)
+    tom_phone = demo.test_client()
+    assert tom_phone.post(_invite_path(office, 1, tom)).status_code == 302
+    attacker = signed_in(demo, "crew@example.com")
+    created = attacker.post("/productions/new", data={"title": "Heist", "timezone": "Europe/London"})
+    production_id = int(re.search(r"/p/(\d+)/", created.headers["Location"]).group(1))
+    attacker.post(f"/p/{production_id}/crew", data={"name": "Tom", "email": "tom.keller@crew.example.com"})
+    path = _invite_path(attacker, production_id, _person_by_email(demo, "tom.keller@crew.example.com",
+                                                                  production_id))
+    browser = demo.test_client()
+    assert "without a password yet" in browser.get(path).get_data(as_text=True)
+    assert browser.post(path).status_code == 409
+    assert browser.get("/p/1/my-day").status_code == 302
+    assert sessions_of(demo, "tom.keller@crew.example.com") == 1  # only his own phone
+
+
+def _invite_path(office, production_id, person_id):
+    card = office.post(f"/p/{production_id}/people/{person_id}/invite").get_data(as_text=True)
+    return INVITE_PATH.search(card).group(1)
+
+
 def test_a_brand_new_person_is_still_signed_in_by_their_invite(demo):
     office = signed_in(demo, "coordinator@example.com")
     card = office.post(f"/p/1/people/{_person_by_email(demo, 'tom.keller@crew.example.com', 1)}/invite")
