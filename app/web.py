@@ -26,19 +26,20 @@ def safe_next(target: str | None) -> str | None:
 
     Every `next=` goes through here. Browsers drop tabs and newlines from URLs, so
     `/<TAB>/evil.example` would become `//evil.example`: any control, format or separator
-    character (CR, LF, VT, FF, NUL, U+3000 …) refuses the target outright, before the
-    shape is checked. Then only a path is accepted: no scheme, no host, no `//` or `/\\`.
+    character but the plain space (CR, LF, VT, FF, NUL, U+3000 …) refuses the target
+    outright, before the shape is checked. Then only a path is accepted: no scheme, no host,
+    no `//` or `/\\`. What is left is percent-encoded (a space, non-ASCII letters).
     """
     if not target or not isinstance(target, str):
         return None
-    if any(unicodedata.category(char)[0] in "CZ" for char in target):
+    if any(unicodedata.category(char)[0] in "CZ" and char != " " for char in target):
         return None
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
-    # A header carries ASCII only: percent-encode the rest (existing escapes stay as they are).
+    # A header carries ASCII only (existing escapes stay as they are).
     return quote(target, safe="/?&=#%:+;,@!$'()*~-._")
 
 

@@ -22,8 +22,9 @@ def test_a_path_on_this_site_is_kept(target):
     assert safe_next(target) == target
 
 
-def test_a_non_ascii_path_is_percent_encoded_for_the_header():
+def test_a_space_or_a_non_ascii_letter_is_percent_encoded_for_the_header():
     assert safe_next("/p/1/documents/café") == "/p/1/documents/caf%C3%A9"
+    assert safe_next("/p/1/documents/call sheet") == "/p/1/documents/call%20sheet"
 
 
 @pytest.mark.parametrize("target", HOSTILE)
