@@ -199,3 +199,10 @@ def end_sessions(user_id: int, session_id: int | None = None, keep_id: int | Non
     if keep_id is not None:
         query = query.where(DeviceSession.id != keep_id)
     return db.session.execute(query.execution_options(synchronize_session="fetch")).rowcount
+
+
+def end_sessions_if_on_no_production(user_id: int | None) -> int:
+    """End every session of an account that belongs to no production any more; return how many."""
+    if user_id is None or db.session.scalar(sa.select(User.memberships.any()).where(User.id == user_id)):
+        return 0
+    return end_sessions(user_id)

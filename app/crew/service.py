@@ -2,7 +2,6 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.auth.service import end_sessions
 from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
 
@@ -123,14 +122,8 @@ def update_person(person: Person, data: dict, acting: Person) -> None:
 def remove_person(person: Person, acting: Person) -> None:
     """Remove a person from the production (their calls and scene casting go with them).
 
-    Their sessions lose this production at once (every request resolves the membership
-    afresh); when it was their last production, every session of their account ends.
+    Their sessions lose this production at once: every request resolves the membership afresh.
     """
     if person.id == acting.id:
         raise Rejected.on("form", "You cannot remove yourself from the production.")
-    user_id = person.user_id
     db.session.delete(person)
-    db.session.flush()
-    if user_id is not None and db.session.scalar(
-            sa.select(sa.func.count(Person.id)).where(Person.user_id == user_id)) == 0:
-        end_sessions(user_id)
