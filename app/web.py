@@ -1,7 +1,10 @@
-"""The one web layer: page, block or partial for htmx (with Vary set once), headers, error pages.
+"""The one web layer: page, block or partial for htmx (with Vary set once), safe redirects, headers, error pages.
 
 htmx requests are read through flask-htmx's `htmx` object (it knows htmx 2's request headers).
 """
+import unicodedata
+from urllib.parse import quote, urlsplit
+
 from flask import Flask, current_app, g, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -23,6 +26,28 @@ def htmx_request() -> bool:
 def wants_fragment() -> bool:
     """Return True for an htmx request that swaps part of a page, not a whole-page one."""
     return htmx_request() and not htmx.boosted and not htmx.history_restore_request
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a path on this site, ready for Location or HX-Redirect; else None.
+
+    Every `next=` goes through here. Browsers drop tabs and newlines from URLs, so
+    `/<TAB>/evil.example` would become `//evil.example`: any control, format or separator
+    character but the plain space (CR, LF, VT, FF, NUL, U+3000 …) refuses the target
+    outright, before the shape is checked. Then only a path is accepted: no scheme, no host,
+    no `//` or `/\\`. What is left is percent-encoded (a space, non-ASCII letters).
+    """
+    if not target or not isinstance(target, str):
+        return None
+    if any(unicodedata.category(char)[0] in "CZ" and char != " " for char in target):
+        return None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    # A header carries ASCII only (existing escapes stay as they are).
+    return quote(target, safe="/?&=#%:+;,@!$'()*~-._")
 
 
 def render(template: str, block: str | None = None, status: int = 200, *, oob: tuple[str, ...] = (),

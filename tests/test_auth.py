@@ -127,7 +127,7 @@ def test_a_stored_password_is_argon2id_at_the_owasp_minimum_under_the_default_co
         db.create_all()
         user = User(email="new@example.com", name="New")
         db.session.add(user)
-        service.change_password(user, "a long enough password", None, None, needs_current=False)
+        service.change_password(user, "a long enough password", None, None, "127.0.0.1", keep_session_id=None)
         db.session.commit()
         stored = db.session.scalar(sa.select(User.password_hash).where(User.email == "new@example.com"))
         db.session.remove()

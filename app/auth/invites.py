@@ -79,12 +79,19 @@ def invited_account(invite: Invite) -> User | None:
 
 
 def may_sign_in_directly(invite: Invite, signed_in: User | None) -> bool:
-    """Return True when the invite alone may sign the device in to its account."""
+    """Return True when the invite alone may sign the device in to its account.
+
+    An invite proves only that a production office typed an email address, and anyone can
+    run a production office. So it opens an existing account only when that account has
+    never had a password (a person still joining) and reaches nothing beyond this
+    production; any other account must prove itself with its password first, whatever
+    its memberships (an account removed from everything is still someone's account).
+    """
     user = invited_account(invite)
     if user is None or user == signed_in:
         return True
-    # The production office may hand out a way into an account only when that account
-    # reaches nothing beyond their own production.
+    if user.password_hash is not None:
+        return False
     return all(p.production_id == invite.production_id for p in user.memberships)
 
 

@@ -7,7 +7,7 @@ from app.auth import service
 from app.auth.permissions import current_user, login_required
 from app.auth.schemas import LoginSchema
 from app.extensions import db
-from app.web import redirect_to, render
+from app.web import redirect_to, render, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -15,12 +15,6 @@ bp = Blueprint("auth", __name__)
 def client_ip() -> str:
     """Return the address a request came from (set TRUSTED_PROXIES behind a proxy)."""
     return request.remote_addr or "unknown"
-
-
-def _safe_next(target: str) -> str | None:
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def go_to(url: str):
@@ -59,7 +53,7 @@ def home():
 def login():
     """Sign in with email and password; too many failures answer 429 before any hashing."""
     if request.method == "GET":
-        form = {"email": "", "next": request.args.get("next", "")}
+        form = {"email": "", "next": safe_next(request.args.get("next")) or ""}
         return _login_page(form, {}, 200)
     form = {key: value for key, value in request.form.items() if key != "password"}
     try:
@@ -77,7 +71,7 @@ def login():
         return _login_page(form, {"form": ["That email and password do not match."]}, 422)
     sign_device_in(user)
     db.session.commit()
-    return go_to(_safe_next(data["next"]) or url_for("auth.home"))
+    return go_to(safe_next(data["next"]) or url_for("auth.home"))
 
 
 def _login_page(form: dict, errors: dict, status: int):

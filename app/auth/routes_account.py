@@ -4,23 +4,24 @@ from marshmallow import ValidationError
 
 from app.auth import service
 from app.auth.permissions import current_user, login_required
-from app.auth.routes import bp, go_to
+from app.auth.routes import bp, client_ip, go_to
 from app.auth.schemas import PasswordSchema
 from app.extensions import db
 from app.web import render, wants_fragment
 
-# Set in the cookie session when an invite signed this device in: the person may then
-# choose a password without knowing the old one (the invite is how a forgotten one is reset).
+# Set in the cookie session when an invite signed this device in to an account that has
+# never had a password: the page then welcomes the person. It waives nothing: a password
+# that exists is always needed to choose a new one (service.needs_current_password).
 INVITED = "invited"
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def password():
-    """Choose a password; an invite lets the person skip the current one."""
+    """Choose a password: the current one first, unless the account has never had one."""
     user = current_user()
-    page = dict(user=user, welcome=bool(session.get(INVITED)),
-                needs_current=user.password_hash is not None and not session.get(INVITED),
+    page = dict(user=user, welcome=bool(session.get(INVITED)) and user.password_hash is None,
+                needs_current=service.needs_current_password(user),
                 needs_email=service.has_placeholder_email(user))
     if request.method == "GET":
         return _password_page(page, {}, {}, 200)
@@ -28,10 +29,17 @@ def password():
     try:
         data = PasswordSchema().load(request.form)
         service.change_password(user, data["password"], data["current_password"], data["email"],
-                                needs_current=page["needs_current"])
+                                client_ip(), keep_session_id=g.device_session.id)
     except ValidationError as error:
         return _password_page(page, form, error.messages, 422)
+    except service.Throttled as throttled:
+        db.session.rollback()
+        message = (f"Too many wrong current passwords. Wait {throttled.retry_after} seconds, "
+                   "then try again.")
+        body, status, headers = _password_page(page, form, {"current_password": [message]}, 429)
+        return body, status, {**headers, "Retry-After": str(throttled.retry_after)}
     except service.AccountError as error:
+        db.session.commit()  # a wrong current password counts, in every worker
         return _password_page(page, form, {error.field: [str(error)]}, 422)
     session.pop(INVITED, None)
     db.session.commit()

@@ -37,7 +37,10 @@ def accept_invite(token: str):
         return _invite_page(invites.find_invite(token), True, 409)
     if current_user() != user:
         sign_device_in(user)
-    session[INVITED] = True
+        # Only a person joining for the first time is welcomed to choose a password; a
+        # session accepting an invite to its own account gains nothing from it.
+        if user.password_hash is None:
+            session[INVITED] = True
     db.session.commit()
     return go_to(url_for("auth.password"))
 

@@ -18,7 +18,7 @@ PLACEHOLDER_EMAIL_DOMAIN = "invite.invalid"  # accounts made for a person withou
 
 
 class Throttled(Exception):
-    """Too many failed sign-ins; retry_after is in seconds."""
+    """Too many failed sign-ins (or current-password checks); retry_after is in seconds."""
 
     def __init__(self, retry_after: int):
         super().__init__(f"Too many failed sign-in attempts. Wait {retry_after} seconds, "
@@ -114,11 +114,28 @@ def authenticate(email: str, password: str, ip_address: str) -> User | None:
     return user
 
 
-def change_password(user: User, password: str, current_password: str | None,
-                    email: str | None, needs_current: bool) -> None:
-    """Set the user's password (and email, for an account made without one)."""
-    if needs_current and not _password_matches(user, current_password or ""):
-        raise AccountError("current_password", "That is not your current password.")
+def needs_current_password(user: User) -> bool:
+    """Return True when changing the user's password must first prove the current one."""
+    # Only an account that has never had a password may choose one without proof: an invite
+    # or a session may not stand in for a password that exists.
+    return user.password_hash is not None
+
+
+def change_password(user: User, password: str, current_password: str | None, email: str | None,
+                    ip_address: str, keep_session_id: int | None) -> None:
+    """Set the user's password (and email, for an account made without one).
+
+    The current password is checked like a sign-in (throttled per account and address,
+    before any hashing; a wrong one counts as a failed attempt). Once changed, every other
+    device session of the account ends: whoever else held one must sign in again.
+    """
+    if needs_current_password(user):
+        keys = throttle_keys(user.email, ip_address)
+        _lock_throttle_keys(keys)
+        check_throttle(keys)
+        if not _password_matches(user, current_password or ""):
+            db.session.add_all([LoginAttempt(key=key, at=utcnow()) for key in keys])
+            raise AccountError("current_password", "That is not your current password.")
     if has_placeholder_email(user):
         if not email:
             raise AccountError("email", "Enter the email address you will sign in with.")
@@ -128,6 +145,7 @@ def change_password(user: User, password: str, current_password: str | None,
             raise AccountError("email", "That email already has an account. Sign in with it instead.")
         user.email = normal_email(email)
     user.password_hash = hash_password(password)
+    end_sessions(user.id, keep_id=keep_session_id)
 
 
 def has_placeholder_email(user: User) -> bool:
@@ -181,3 +199,10 @@ def end_sessions(user_id: int, session_id: int | None = None, keep_id: int | Non
     if keep_id is not None:
         query = query.where(DeviceSession.id != keep_id)
     return db.session.execute(query.execution_options(synchronize_session="fetch")).rowcount
+
+
+def end_sessions_if_on_no_production(user_id: int | None) -> int:
+    """End every session of an account that belongs to no production any more; return how many."""
+    if user_id is None or db.session.scalar(sa.select(User.memberships.any()).where(User.id == user_id)):
+        return 0
+    return end_sessions(user_id)

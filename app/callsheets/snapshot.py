@@ -2,8 +2,9 @@
 
 A snapshot is what a published revision freezes. Times are minutes from the shoot day's
 midnight (render with the `clock` filter), pages are eighths (the `pages` filter), and every
-phone number travels with `public` (shared by the person, or a department head) so that the
-renderer can filter per viewer (`app.callsheets.viewing`). Building one costs the same
+phone number travels with `public` (shared by the person, or a department head, at publishing)
+for the office's record; who sees a number is decided when the sheet is shown, by the
+person's choice as it is then (`app.callsheets.viewing.for_viewer`). Building one costs the same
 number of queries whatever the size of the crew.
 """
 import re

@@ -1,21 +1,35 @@
 """Reading a call sheet snapshot: who is called and how, and what a given viewer may see."""
+import sqlalchemy as sa
+
+from app.crew.models import Person, may_see_phone
+from app.extensions import db
 
 
-def _visible(entry: dict, viewer) -> dict:
-    if viewer.is_coordinator or entry["id"] == viewer.id or entry.get("public"):
-        return entry
-    return {**entry, "phone": ""}
+def _people_on(content: dict) -> list[dict]:
+    departments = [entry for d in content["departments"] for entry in d["crew"]]
+    return [*content["contacts"], *content["cast"], *departments]
 
 
 def for_viewer(content: dict, viewer) -> dict:
-    """Return the content with every phone number the viewer may not see blanked out."""
-    # Person.visible_phone semantics: coordinators see all, everyone sees their own number,
-    # crew see a number only when it was shared or belongs to a department head.
+    """Return the content with every phone number the viewer may not see blanked out.
+
+    The snapshot keeps every number for the office's record; whether the crew see one
+    follows each person's sharing choice as it is now, not as it was at publishing.
+    """
+    ids = {entry["id"] for entry in _people_on(content)}
+    owners = {person.id: person for person in db.session.scalars(sa.select(Person).where(
+        Person.production_id == viewer.production_id, Person.id.in_(ids)))} if ids else {}
+
+    def visible(entry: dict) -> dict:
+        if may_see_phone(viewer, owners.get(entry["id"])):
+            return entry
+        return {**entry, "phone": ""}
+
     return {
         **content,
-        "contacts": [_visible(c, viewer) for c in content["contacts"]],
-        "cast": [_visible(c, viewer) for c in content["cast"]],
-        "departments": [{**d, "crew": [_visible(c, viewer) for c in d["crew"]]} for d in content["departments"]],
+        "contacts": [visible(c) for c in content["contacts"]],
+        "cast": [visible(c) for c in content["cast"]],
+        "departments": [{**d, "crew": [visible(c) for c in d["crew"]]} for d in content["departments"]],
     }
 
 

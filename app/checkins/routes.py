@@ -12,7 +12,7 @@ from app.crew.membership import coordination, in_production, membership
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
 from app.timeutil import minutes_of_day, utcnow
-from app.web import htmx_request, render
+from app.web import htmx_request, render, safe_next
 
 bp = Blueprint("checkins", __name__, url_prefix="/p/<int:production_id>")
 FORM_ONLY = ("csrf_token", "op_id", "next")
@@ -76,12 +76,6 @@ def check_in_by_hand(production_id: int):
     return _render_board(production, day)
 
 
-def _safe_next(target: str | None, production_id: int) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("callsheets.my_day", production_id=production_id)
-
-
 @bp.post("/actions/<kind>")
 @login_required
 def act(production_id: int, kind: str):
@@ -99,4 +93,5 @@ def act(production_id: int, kind: str):
     db.session.commit()
     if result["status"] in ("rejected", "conflict"):
         abort(422 if result["status"] == "rejected" else 409, result["message"])
-    return redirect(_safe_next(form.get("next"), production_id), 303)
+    back = safe_next(form.get("next")) or url_for("callsheets.my_day", production_id=production_id)
+    return redirect(back, 303)

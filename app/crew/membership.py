@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.auth.permissions import current_user
-from app.crew.models import Person
+from app.crew.models import COORDINATOR, Person
 from app.extensions import db
 
 
@@ -25,6 +25,15 @@ def coordination(production_id: int) -> Person:
     if not person.is_coordinator:
         abort(403, "Only the production office can change this.")
     return person
+
+
+def runs_another_office(user_id: int | None, production_id: int) -> bool:
+    """Return True when the account coordinates a production other than production_id."""
+    if user_id is None:
+        return False
+    return db.session.scalar(sa.select(sa.func.count(Person.id)).where(
+        Person.user_id == user_id, Person.production_id != production_id,
+        Person.role == COORDINATOR)) > 0
 
 
 def in_production(model, object_id: int, production_id: int):

@@ -70,12 +70,24 @@ class Person(db.Model):
 
     def visible_phone(self, viewer: "Person") -> str:
         """Return the phone number if viewer may see it, else an empty string."""
-        if viewer.is_coordinator or viewer.id == self.id or self.share_phone or self.is_department_head:
-            return self.phone
-        return ""
+        return self.phone if may_see_phone(viewer, self) else ""
 
     def visible_email(self, viewer: "Person") -> str:
         """Return the email if viewer may see it, else an empty string."""
         if viewer.is_coordinator or viewer.id == self.id or self.share_email:
             return self.email or ""
         return ""
+
+
+def may_see_phone(viewer: Person, owner: Person | None) -> bool:
+    """Return True when viewer may see owner's phone number, by owner's choice as it is now.
+
+    The production office sees every number and everyone sees their own; the rest of the
+    crew see a number its owner shares, and every head of department's. An owner no longer
+    on the production (None) shares nothing. Every page that shows a number asks here.
+    """
+    if viewer.is_coordinator:
+        return True
+    if owner is None:
+        return False
+    return viewer.id == owner.id or owner.share_phone or owner.is_department_head

@@ -4,6 +4,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import login_required
+from app.auth.service import end_sessions_if_on_no_production
 from app.crew import service
 from app.forms import clash, field_errors
 from app.crew.membership import coordination, in_production
@@ -83,9 +84,11 @@ def remove_person(production_id: int, person_id: int):
     """Remove a person from the production."""
     me = coordination(production_id)
     person = in_production(Person, person_id, production_id)
+    user_id = person.user_id
     try:
         service.remove_person(person, acting=me)
     except Rejected as error:
         return crew_page(me, 422, edit=_edit_state(person, errors=field_errors(error)))
+    end_sessions_if_on_no_production(user_id)  # their last production: nothing left to sign in to
     db.session.commit()
     return crew_page(me) if wants_fragment() else _back(production_id)

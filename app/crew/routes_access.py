@@ -5,7 +5,7 @@ from flask import Blueprint, url_for
 
 from app.auth import invites, service
 from app.auth.permissions import login_required
-from app.crew.membership import coordination, in_production
+from app.crew.membership import coordination, in_production, runs_another_office
 from app.crew.models import Person
 from app.extensions import db
 from app.timeutil import as_utc
@@ -33,11 +33,19 @@ def invite_person(production_id: int, person_id: int):
 @bp.post("/sessions/end")
 @login_required
 def end_person_sessions(production_id: int, person_id: int):
-    """Sign a person of my production out on every device and cancel their unused invites."""
+    """Sign a person of my production out on every device and cancel their unused invites.
+
+    Someone who also runs another production's office is not signed out from here: their
+    sessions reach that production too, which this office has no say over. The card says
+    so and asks the office to have them sign the lost phone out themselves.
+    """
     coordination(production_id)
     person = in_production(Person, person_id, production_id)
-    ended = service.end_sessions(person.user_id) if person.user_id else 0
     invites.retire_invites(person.id)
+    if runs_another_office(person.user_id, production_id):
+        db.session.commit()
+        return _access_card(person, refused=True)
+    ended = service.end_sessions(person.user_id) if person.user_id else 0
     db.session.commit()
     return _access_card(person, ended=ended)
 

@@ -120,7 +120,10 @@ def update_person(person: Person, data: dict, acting: Person) -> None:
 
 
 def remove_person(person: Person, acting: Person) -> None:
-    """Remove a person from the production (their calls and scene casting go with them)."""
+    """Remove a person from the production (their calls and scene casting go with them).
+
+    Their sessions lose this production at once: every request resolves the membership afresh.
+    """
     if person.id == acting.id:
         raise Rejected.on("form", "You cannot remove yourself from the production.")
     db.session.delete(person)

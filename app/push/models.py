@@ -21,6 +21,9 @@ class PushSubscription(db.Model):
     __tablename__ = "push_subscriptions"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The signed-in session that posted it: while that session lives, nobody else claims it.
+    device_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("device_sessions.id", ondelete="SET NULL"))
     endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
     p256dh: Mapped[str] = mapped_column(sa.String(100))
     auth: Mapped[str] = mapped_column(sa.String(40))

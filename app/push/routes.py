@@ -1,7 +1,7 @@
 """Push opt-in API, the notification settings page and the in-app feed."""
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 from marshmallow import ValidationError
 
 from app.auth.permissions import current_user, login_required
@@ -43,9 +43,13 @@ def subscribe():
     try:
         subscription = subscriptions.subscribe(
             current_user().id, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"],
-            request.user_agent.string, data["application_server_key"])
+            request.user_agent.string, data["application_server_key"],
+            device_session_id=g.device_session.id)
     except subscriptions.KeyRotated:
         return _json_error("The push key changed: subscribe again.", status=409)
+    except subscriptions.EndpointTaken:
+        message = "This push subscription belongs to someone else who is still signed in with it."
+        return _json_error(message, {"endpoint": [message]}, status=409)
     db.session.commit()
     return jsonify({"id": subscription.id, "device": subscription.user_agent}), 201
 

@@ -7,11 +7,13 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 
+from app.auth.models import DeviceSession
 from app.crew.models import Person
 from app.extensions import db
 from app.push import keys
 from app.push.models import ALL_REVISIONS, REVISION_CHOICES, NotificationPreference, PushSubscription
 from app.push.origins import EndpointRefused, check_endpoint, parse_origins
+from app.timeutil import utcnow
 
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
@@ -74,9 +76,19 @@ def check_keys(p256dh: str, auth: str) -> None:
     _decoded(auth, "auth", 16, "auth secret")
 
 
+class EndpointTaken(Exception):
+    """The endpoint belongs to another account whose session on that browser still lives."""
+
+
 def subscribe(user_id: int, endpoint: str, p256dh: str, auth: str, user_agent: str = "",
-              key_used: str | None = None) -> PushSubscription:
-    """Store (or refresh) a device's subscription for the user; raise InvalidSubscription."""
+              key_used: str | None = None, device_session_id: int | None = None) -> PushSubscription:
+    """Store (or refresh) a device's subscription for the user; raise InvalidSubscription.
+
+    An endpoint already stored for another account moves to this one only when the session
+    that posted it has ended (a browser holds one subscription per origin, so a new person
+    signing in on a shared tablet takes it over). While that session lives, the endpoint is
+    refused with EndpointTaken (409): knowing an endpoint is no claim on someone's alerts.
+    """
     checked_endpoint(endpoint)
     check_keys(p256dh, auth)
     current = keys.public_key()
@@ -87,13 +99,25 @@ def subscribe(user_id: int, endpoint: str, p256dh: str, auth: str, user_agent: s
     if subscription is None:
         subscription = PushSubscription(endpoint=endpoint)
         db.session.add(subscription)
-    # The browser holds one subscription per origin: it now belongs to whoever signed in.
+    elif subscription.user_id != user_id:
+        if _owner_still_signed_in(subscription):
+            raise EndpointTaken()
+        subscription.created_at, subscription.last_success_at = utcnow(), None  # a new device
     subscription.user_id = user_id
+    subscription.device_session_id = device_session_id
     subscription.p256dh, subscription.auth = p256dh, auth
     subscription.vapid_key_id = keys.key_id_of(current)
     subscription.user_agent = device_label(user_agent)
     db.session.flush()
     return subscription
+
+
+def _owner_still_signed_in(subscription: PushSubscription) -> bool:
+    # Ending a session empties device_session_id (ON DELETE SET NULL), and so does an
+    # endpoint stored before subscriptions remembered their session: both count as ended.
+    if subscription.device_session_id is None:
+        return False
+    return db.session.get(DeviceSession, subscription.device_session_id) is not None
 
 
 def device_label(user_agent: str) -> str:
