@@ -133,3 +133,18 @@ def test_the_arrow_check_sees_imports_inside_functions_and_relative_ones(tmp_pat
     assert {"checkins", "crew"} <= names
     assert cycle({"auth": {"crew"}, "crew": {"auth"}}) == ["auth", "crew", "auth"]
 
+
+
+def test_no_package_imports_another_packages_views():
+    # A view is a leaf: a helper another package needs moves out of routes*.py (a signed-in
+    # user loader once lived in auth.routes and crew's import views reached into it).
+    borrowed = []
+    for path in sorted(APP.rglob("*.py")):
+        source = path.relative_to(APP).parts
+        importer = source[0] if len(source) > 1 else Path(source[0]).stem
+        for name in imported_modules(path):
+            parts = name.split(".")
+            if (len(parts) > 2 and parts[0] == "app" and parts[1] != importer
+                    and parts[2].startswith("routes") and importer not in WIRING):
+                borrowed.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not borrowed, "\n".join(sorted(set(borrowed)))

@@ -57,3 +57,9 @@ def test_htmx_is_sent_to_a_whole_page_and_a_browser_is_redirected(app):
 def test_a_page_that_never_asks_about_htmx_does_not_vary_on_it(app):
     response = app.test_client().get("/offline")
     assert response.status_code == 200 and "HX-Request" not in response.headers.get("Vary", "")
+
+
+def test_the_office_overview_keeps_the_office_script_after_moving_to_callsheets(demo, client, auth):
+    auth.login("coordinator@example.com")
+    page = client.get("/p/1/").get_data(as_text=True)
+    assert "Shoot days" in page and "js/office.js" in page

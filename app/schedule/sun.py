@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from astral import Observer
 from astral.sun import elevation
 
+from app.timeutil import minutes_of_day
+
 POLAR_DAY = "Midnight sun: the sun does not set today."
 POLAR_NIGHT = "Polar night: the sun does not rise today."
 # The sun's upper limb touches the horizon, refraction included (the usual definition).
@@ -15,17 +17,11 @@ STEP = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class SunTimes:
-    """Sunrise and sunset as minutes from local midnight, or None with a note saying why."""
+    """Sunrise and sunset as minutes from local midnight (the minute the clock shows), or None and why."""
 
     sunrise: int | None
     sunset: int | None
     note: str = ""
-
-
-def _minutes(moment: datetime, day: date) -> int:
-    """Return minutes from the local midnight of `day`, rounded to the nearest minute."""
-    seconds = (moment.date() - day).days * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
-    return round(seconds / 60)
 
 
 def _altitude(observer: Observer, moment: datetime) -> float:
@@ -58,7 +54,7 @@ def _event(observer: Observer, day: date, zone: ZoneInfo, rising: bool) -> int |
     # Sampling instead of astral's sunrise(): that one gives up, or drifts by minutes, near
     # the polar circles and on days whose event falls close to UTC midnight.
     found = _crossing(observer, day, zone, rising)
-    return None if found is None else _minutes(found.astimezone(zone), day)
+    return None if found is None else minutes_of_day(day, found, zone)
 
 
 def sun_times(latitude: float | None, longitude: float | None, day: date, timezone: str) -> SunTimes | None:
