@@ -4,6 +4,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import coordination, in_production, login_required
+from app.bounds import query_id
 from app.crew import service
 from app.crew.forms import clash, field_errors
 from app.crew.models import Person
@@ -38,7 +39,7 @@ def _back(production_id: int, person_id: int | None = None):
 def crew(production_id: int):
     """Show everyone on the production by department; ?edit=<id> opens one for editing."""
     me = coordination(production_id)
-    edit_id = request.args.get("edit", type=int)
+    edit_id = query_id("edit")
     edit = _edit_state(in_production(Person, edit_id, production_id)) if edit_id else None
     return crew_page(me, edit=edit)
 

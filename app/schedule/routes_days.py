@@ -4,6 +4,7 @@ from jinja2_fragments.flask import render_block
 from marshmallow import ValidationError
 
 from app.auth.permissions import coordination, in_production, login_required
+from app.bounds import query_id
 from app.crew.forms import field_errors, fragment
 from app.crew.models import Department, Person
 from app.crew.service import Rejected
@@ -41,7 +42,7 @@ def day(production_id: int, day_id: int):
     """Show the day editor; ?edit_scene=<id> opens a scene for editing without JavaScript."""
     me = coordination(production_id)
     shoot_day = in_production(ShootDay, day_id, production_id)
-    return day_page(me, shoot_day, scene_edit=editor.scene_edit(shoot_day, request.args.get("edit_scene", type=int)))
+    return day_page(me, shoot_day, scene_edit=editor.scene_edit(shoot_day, query_id("edit_scene")))
 
 
 @bp.post(DAY)

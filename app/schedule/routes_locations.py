@@ -3,6 +3,7 @@ from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
 from app.auth.permissions import coordination, in_production, login_required
+from app.bounds import query_id
 from app.crew.forms import field_errors
 from app.extensions import db
 from app.schedule import service
@@ -31,7 +32,7 @@ def _answer(me, location_id: int):
 def locations(production_id: int):
     """Show the production's locations; ?edit=<id> opens one for editing."""
     me = coordination(production_id)
-    edit_id = request.args.get("edit", type=int)
+    edit_id = query_id("edit")
     edit = None
     if edit_id:
         location = in_production(Location, edit_id, production_id)

@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
+from app.bounds import MAX_ID, form_id, printable, printable_lines
 from app.crew.schemas import FormSchema, Offset, RestHours
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
@@ -23,8 +24,8 @@ COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris
 
 def text(max_length: int, **kwargs) -> fields.String:
     """Return an optional text field of at most max_length characters."""
-    return fields.String(load_default="", validate=validate.Length(
-        max=max_length, error=f"Keep this under {max_length} characters."), **kwargs)
+    return fields.String(load_default="", validate=[validate.Length(
+        max=max_length, error=f"Keep this under {max_length} characters."), printable_lines], **kwargs)
 
 
 @lru_cache(maxsize=1)
@@ -115,8 +116,8 @@ class CastNumbers(fields.Field):
 
 
 class ProductionSchema(FormSchema):
-    title = fields.String(required=True, validate=validate.Length(
-        min=1, max=200, error="Give the production a title (up to 200 characters)."),
+    title = fields.String(required=True, validate=[validate.Length(
+        min=1, max=200, error="Give the production a title (up to 200 characters)."), printable],
         error_messages={"required": "Give the production a title."})
     company = text(200)
     timezone = fields.String(load_default="Europe/London")
@@ -146,8 +147,8 @@ class ProductionSchema(FormSchema):
 
 
 class LocationSchema(FormSchema):
-    name = fields.String(required=True, validate=validate.Length(
-        min=1, max=120, error="Give the location a name (up to 120 characters)."),
+    name = fields.String(required=True, validate=[validate.Length(
+        min=1, max=120, error="Give the location a name (up to 120 characters)."), printable],
         error_messages={"required": "Give the location a name."})
     address, parking, base_camp, holding = text(300), text(300), text(300), text(300)
     latitude = fields.Float(allow_none=True, load_default=None, allow_nan=False, validate=validate.Range(
@@ -174,7 +175,7 @@ class NewDaySchema(FormSchema):
     general_call = Clock(load_default=7 * 60)
     day_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
         min=1, max=999, error="Day numbers run from 1 to 999."))
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = form_id("Choose one of the production's locations.", allow_none=True, load_default=None)
 
 
 class DaySchema(FormSchema):
@@ -183,15 +184,16 @@ class DaySchema(FormSchema):
     date = fields.Date(error_messages={"invalid": "Enter a date like 2025-03-14."})
     day_number = fields.Integer(validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
                                 error_messages={"invalid": "A day number is a whole number."})
-    location_id = fields.Integer(allow_none=True)
+    location_id = form_id("Choose one of the production's locations.", allow_none=True)
     general_call = Clock()
     shooting_call, breakfast, lunch, estimated_wrap = (Clock(allow_none=True) for _ in range(4))
-    breakfast_place, lunch_place = fields.String(validate=validate.Length(max=200)), fields.String(
-        validate=validate.Length(max=200))
-    weather = fields.String(validate=validate.Length(max=300, error="Keep the weather under 300 characters."))
+    breakfast_place, lunch_place = fields.String(validate=[validate.Length(max=200), printable_lines]), fields.String(
+        validate=[validate.Length(max=200), printable_lines])
+    weather = fields.String(validate=[validate.Length(max=300, error="Keep the weather under 300 characters."),
+                                      printable_lines])
     notes, safety_notes, walkie_channels, background = (
-        fields.String(validate=validate.Length(max=5000)) for _ in range(4))
-    version = fields.Integer(allow_none=True, load_only=True)
+        fields.String(validate=[validate.Length(max=5000), printable_lines]) for _ in range(4))
+    version = fields.Integer(allow_none=True, load_only=True, validate=validate.Range(min=0, max=MAX_ID))
 
     @validates_schema
     def wrap_after_call(self, data, **kwargs):
@@ -202,8 +204,8 @@ class DaySchema(FormSchema):
 
 
 class SceneSchema(FormSchema):
-    number = fields.String(required=True, validate=validate.Length(
-        min=1, max=20, error="Enter the scene number (up to 20 characters)."),
+    number = fields.String(required=True, validate=[validate.Length(
+        min=1, max=20, error="Enter the scene number (up to 20 characters)."), printable],
         error_messages={"required": "Enter the scene number."})
     int_ext = fields.String(load_default="INT", validate=validate.OneOf(INT_EXT, error="Choose INT, EXT or INT/EXT."))
     set_name = text(200)
@@ -212,7 +214,7 @@ class SceneSchema(FormSchema):
     synopsis = text(500)
     pages_eighths = Pages(required=True, error_messages={"required": "Enter the page count, like 1 3/8."})
     cast = CastNumbers(load_default=list)
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = form_id("Choose one of the production's locations.", allow_none=True, load_default=None)
 
 
 class DepartmentCallSchema(FormSchema):
@@ -225,5 +227,6 @@ class PersonCallSchema(FormSchema):
 
     call_override, pickup, hair_makeup_wardrobe, on_set = (Clock(allow_none=True) for _ in range(4))
     day_status = fields.String(validate=validate.OneOf(("",) + DAY_STATUSES, error="Choose SW, W, WF, SWF or H."))
-    notes = fields.String(validate=validate.Length(max=300, error="Keep the note under 300 characters."))
+    notes = fields.String(validate=[validate.Length(max=300, error="Keep the note under 300 characters."),
+                                    printable_lines])
     action = fields.String(load_default="save", validate=validate.OneOf(("save", "clear", "call", "not-called")))
