@@ -33,9 +33,10 @@ def install(app) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
 
 
-def query_id(name: str) -> int | None:
-    """Return the id in `?name=`, None when absent or blank; 400 when not a number, 404 when out of range."""
-    raw = request.args.get(name, "").strip()
+def query_id(name: str, values=None) -> int | None:
+    """Return the id in `?name=` (or in `values`): None when absent or blank, 400 when not a number,
+    404 when out of range."""
+    raw = (request.args if values is None else values).get(name, "").strip()
     if not raw:
         return None
     # str.isdigit accepts non-ASCII digits ("²"): only 0-9 make an id.

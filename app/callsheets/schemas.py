@@ -26,8 +26,9 @@ class PublishSchema(Schema):
 class AnnouncementSchema(Schema):
     """A coordinator's announcement: a headline, a few lines, to everyone or chosen departments."""
 
-    title = fields.String(required=True, validate=[validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."), printable],
-                          error_messages={"required": "Write a headline."})
+    title = fields.String(required=True, validate=[
+        validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."), printable],
+        error_messages={"required": "Write a headline."})
     body = fields.String(load_default="", validate=[validate.Length(max=1000, error="Keep it under {max} characters."),
                                                    printable_lines])
     departments = fields.List(form_id("Choose departments from the list."),

@@ -106,8 +106,9 @@ class CastNumbers(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         parts = [part for part in re.split(r"[\s,;]+", str(value or "")) if part]
-        if not all(part.isdigit() for part in parts):
-            raise ValidationError("List cast numbers like 1, 2, 4.")
+        # isdigit alone lets "²" through to int(); cast numbers run 1..999 like Person.cast_number.
+        if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= 999 for part in parts):
+            raise ValidationError("List cast numbers like 1, 2, 4 (each from 1 to 999).")
         return sorted({int(part) for part in parts})
 
     def _serialize(self, value, attr, obj, **kwargs):
