@@ -224,3 +224,18 @@ def test_a_json_client_gets_the_503_as_json(locked_app):
     assert response.headers["Retry-After"] == "2"
     assert response.get_json() == {"message": "Callboard is busy saving other changes. Try again in a moment.",
                                    "errors": {}}
+
+
+@pytest.mark.parametrize("limit", ["0001-01-01", "9999-12-31"])
+def test_a_shoot_day_at_the_calendars_limits_is_refused_and_every_page_still_shows(demo, client, auth, limit):
+    auth.login()
+    production_id = _production_id(demo)
+    response = client.post(f"/p/{production_id}/days", data={"date": limit, "general_call": "23:00"})
+    assert response.status_code == 422
+    assert "Choose a date between 1900 and 2999." in response.get_data(as_text=True)
+    assert client.post(f"/p/{production_id}/me/calendar").status_code == 303
+    with demo.app_context():
+        token = db.session.scalar(sa.select(Person.calendar_token).where(
+            Person.production_id == production_id, Person.calendar_token.is_not(None)))
+    for path in (f"/p/{production_id}/", f"/p/{production_id}/my-day", f"/cal/{token}.ics"):
+        assert client.get(path).status_code == 200

@@ -1,4 +1,5 @@
 """Input schemas for productions, locations, shoot days, scenes and calls."""
+import datetime
 import re
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -11,6 +12,10 @@ from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
 INT_EXT = ("INT", "EXT", "INT/EXT")
+#: A plausible shoot date. Calls run to 47:59 and pages add days to it: a day near year 1 or 9999
+#: would be stored, then break the office page and every calendar feed of the production.
+SHOOT_DATES = validate.Range(min=datetime.date(1900, 1, 1), max=datetime.date(2999, 12, 31),
+                             error="Choose a date between 1900 and 2999.")
 DAY_NIGHT = ("DAY", "NIGHT", "DAWN", "DUSK")
 PAGES = re.compile(r"^(?:(\d{1,3})\s+)?(\d{1,3})\s*/\s*(\d{1,3})$|^(\d{1,3})$|^(\d{1,4})\s*(?:e|eighths?)$")
 MAX_EIGHTHS = 99 * 8
@@ -171,7 +176,7 @@ class LocationSchema(FormSchema):
 
 
 class NewDaySchema(FormSchema):
-    date = fields.Date(required=True, error_messages={
+    date = fields.Date(required=True, validate=SHOOT_DATES, error_messages={
         "required": "Choose the date.", "invalid": "Enter a date like 2025-03-14."})
     general_call = Clock(load_default=7 * 60)
     day_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
@@ -182,7 +187,7 @@ class NewDaySchema(FormSchema):
 class DaySchema(FormSchema):
     """Every field of a shoot day; fields not sent are left as they are."""
 
-    date = fields.Date(error_messages={"invalid": "Enter a date like 2025-03-14."})
+    date = fields.Date(validate=SHOOT_DATES, error_messages={"invalid": "Enter a date like 2025-03-14."})
     day_number = fields.Integer(validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
                                 error_messages={"invalid": "A day number is a whole number."})
     location_id = form_id("Choose one of the production's locations.", allow_none=True)
