@@ -225,6 +225,7 @@ def test_no_form_answers_500_when_one_field_turns_hostile(demo):
             fields = sorted(name for name in form["fields"] if name != "csrf_token")
             for name, value in ((name, value) for i, name in enumerate(fields) for value in (
                     IDS[:2] if re.search(r"(^|_)ids?$|departments", name) else
+                    DATES if re.search(r"(^|_)date$", name) else
                     (HOSTILE[(i + sent) % len(HOSTILE)], HOSTILE[(i + sent + 5) % len(HOSTILE)]))):
                 sent += 1
                 try:
@@ -233,6 +234,18 @@ def test_no_form_answers_500_when_one_field_turns_hostile(demo):
                     status, name = 500, f"{name} ({type(error).__name__}: {str(error)[:120]})"
                 if status >= 500:
                     failures.append(f"{actor} POST {form['action']} {name}={value[:40]!r}")
+        # Whatever the hostile values left stored, every page and the person's calendar feed still show.
+        client.post(f"/p/{valid['production_id']}/me/calendar")
+        feed = re.search(r'http://localhost(/cal/[^"]+\.ics)', client.get(f"/p/{valid['production_id']}/me").get_data(
+            as_text=True))
+        for path in pages + ([feed.group(1)] if feed else []):
+            sent += 1
+            try:
+                status = client.get(path).status_code
+            except Exception as error:  # noqa: BLE001
+                status, path = 500, f"{path} ({type(error).__name__}: {str(error)[:120]})"
+            if status >= 500:
+                failures.append(f"{actor} GET {path} afterwards")
     print(f"\n{sent} forms with one hostile field in {time.monotonic() - started:.1f} s; "
           f"{len(failures)} answered 500 or more")
     for failure in failures[:40]:
