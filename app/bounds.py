@@ -1,6 +1,10 @@
 """Bounds every integer id at the edge: URL segments, query strings, form fields, sync payloads."""
 
-from marshmallow import fields, validate
+import unicodedata
+
+from flask import abort, request
+from marshmallow import ValidationError, fields, validate
+from werkzeug.routing import IntegerConverter
 
 #: SQLite and PostgreSQL INTEGER primary keys both fit in a signed 32-bit range.
 MAX_ID = 2**31 - 1
@@ -16,10 +20,6 @@ class Id(fields.Integer):
 
 
 # --- URL segments and query strings (edges) ---------------------------------------------------
-
-from flask import abort, request  # noqa: E402
-from werkzeug.routing import IntegerConverter  # noqa: E402
-
 
 class BoundedIntConverter(IntegerConverter):
     """Flask's `int` converter, capped at MAX_ID: a bigger segment is a 404, not a database overflow."""
@@ -56,11 +56,7 @@ def form_id(message: str = "Choose one from the list.", **kwargs) -> Id:
     return Id(**kwargs)
 
 
-# --- Text at the edge (edges) -----------------------------------------------------------------
-
-import unicodedata  # noqa: E402
-
-from marshmallow import ValidationError  # noqa: E402
+# --- Text at the edge (edges): names and titles without control characters ---------------------
 
 #: Control characters, surrogates and the Unicode line/paragraph separators: invisible on a page,
 #: and a line break in a name ends up inside headers and calendar lines.

@@ -102,7 +102,9 @@ def json_body(max_depth: int = 20):
 
 
 def _is_contention(error: OperationalError) -> bool:
-    if getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
+    """Return True for a lock or serialization conflict that the same request may win on a retry."""
+    sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)  # psycopg 3, 2
+    if sqlstate in _RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
 

@@ -239,3 +239,19 @@ def test_a_shoot_day_at_the_calendars_limits_is_refused_and_every_page_still_sho
             Person.production_id == production_id, Person.calendar_token.is_not(None)))
     for path in (f"/p/{production_id}/", f"/p/{production_id}/my-day", f"/cal/{token}.ics"):
         assert client.get(path).status_code == 200
+
+
+def test_postgresql_conflicts_count_as_contention_and_other_errors_do_not():
+    from sqlalchemy.exc import OperationalError
+
+    from app.web import _is_contention
+
+    class PgError(Exception):
+        def __init__(self, sqlstate):
+            super().__init__("conflict")
+            self.sqlstate = sqlstate
+
+    for sqlstate in ("40001", "40P01", "55P03"):
+        assert _is_contention(OperationalError("UPDATE …", {}, PgError(sqlstate)))
+    assert not _is_contention(OperationalError("SELECT 1", {}, PgError("08006")))  # connection failure
+    assert not _is_contention(OperationalError("SELECT 1", {}, Exception("no such table: people")))
