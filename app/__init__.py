@@ -3,9 +3,9 @@ import os
 
 from flask import Flask
 
-from app import web
+from app import bounds, web
 from app.config import load_config
-from app.extensions import compress, csrf, db, htmx, migrate
+from app.extensions import compress, csrf, db, htmx, init_sqlite, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,8 +14,10 @@ def create_app(config: dict | None = None) -> Flask:
                 instance_path=os.environ.get("CALLBOARD_INSTANCE_PATH") or None,
                 template_folder="../templates", static_folder="../static")
     load_config(app, config)
+    bounds.install(app)  # before any route: every <int:...> is a bounded id
 
     db.init_app(app)
+    init_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     htmx.init_app(app)
     csrf.init_app(app)

@@ -22,6 +22,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(instance) / 'callboard.sqlite3'}",
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # How long a SQLite writer waits for another's lock before the request answers 503.
+        SQLITE_BUSY_TIMEOUT_MS=int(os.environ.get("CALLBOARD_SQLITE_BUSY_TIMEOUT_MS", "5000")),
         # Served over https (directly or behind a proxy): Secure __Host- cookie, HSTS.
         HTTPS=os.environ.get("CALLBOARD_HTTPS") == "1",
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none).

@@ -74,7 +74,7 @@ def parse_clock(text: str) -> int:
     """Parse 'HH:MM' (24 h, up to 47:59 for after midnight) into minutes; raise ValueError."""
     text = (text or "").strip()
     hours, sep, minutes = text.partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    if not sep or not (hours + minutes).isascii() or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
         raise ValueError("Use 24-hour time like 07:30.")
     h, m = int(hours), int(minutes)
     if h > 47 or m > 59:

@@ -1,15 +1,18 @@
-"""The one web layer: page, block or partial for htmx (with Vary set once), safe redirects, headers, error pages.
+"""The one web layer: page, block or partial for htmx (with Vary set once), safe redirects, JSON
+bodies, contention (503), headers and error pages.
 
 htmx requests are read through flask-htmx's `htmx` object (it knows htmx 2's request headers).
 """
+import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, current_app, g, redirect, render_template, request
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request
 from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.extensions import htmx
+from app.extensions import db, htmx
 from app.timeutil import format_clock, input_clock
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -109,7 +112,72 @@ def _security_headers(response):
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
     message = getattr(error, "description", "Something went wrong.")
+    if wants_json():
+        return jsonify({"message": message, "errors": {}}), code
     return render("error.html", status=code, code=code, message=message)
+
+
+# --- Hostile input and contention (edges) ------------------------------------------------------
+
+#: Escapes, then strings, are dropped before the brackets are counted (all linear, in C).
+_JSON_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_JSON_STRING = re.compile(rb'"[^"]*"')
+#: Keep only brackets, objects' as arrays': nesting is all that is left to measure.
+_ONLY_BRACKETS = bytes.maketrans(b"{}", b"[]"), bytes(set(range(256)) - set(b"[]{}"))
+#: PostgreSQL SQLSTATEs meaning "try again": serialization failure, deadlock, lock not available.
+_RETRYABLE_SQLSTATES = frozenset(("40001", "40P01", "55P03"))
+RETRY_AFTER_SECONDS = 2
+
+
+def wants_json() -> bool:
+    """Return True for a client that sent JSON or asks for JSON only (the sync API, push opt-in)."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def nests_deeper_than(raw: bytes, max_depth: int) -> bool:
+    """Return True when arrays and objects in a JSON text nest more than max_depth levels, or never close.
+
+    Each round removes every innermost pair, so max_depth rounds empty any valid text nested no
+    deeper. Brackets left over are too deep or unmatched; the parser would recurse into them too.
+    """
+    brackets = _JSON_STRING.sub(b"", _JSON_ESCAPE.sub(b"", raw)).translate(*_ONLY_BRACKETS)
+    for _ in range(max_depth):
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"[]", b"")
+    return bool(brackets)
+
+
+def json_body(max_depth: int = 20):
+    """Return the request's JSON body, None when there is none or it is not JSON; 400 when nested deeper than max_depth.
+
+    Python's parser recurses once per level: 2,000 levels would end in a RecursionError (a 500).
+    """
+    raw = request.get_data(cache=True)
+    if nests_deeper_than(raw, max_depth):
+        abort(400, f"The JSON nests more than {max_depth} levels deep, or its brackets do not match.")
+    return request.get_json(silent=True)
+
+
+def _is_contention(error: OperationalError) -> bool:
+    """Return True for a lock or serialization conflict that the same request may win on a retry."""
+    sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)  # psycopg 3, 2
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
+
+
+def _busy(error: OperationalError):
+    """Answer lock contention with 503 + Retry-After (the phone and the browser retry), never a 500."""
+    db.session.rollback()
+    if not _is_contention(error):
+        raise error
+    message = "Callboard is busy saving other changes. Try again in a moment."
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json():
+        return jsonify({"message": message, "errors": {}}), 503, headers
+    body, status, vary = render("error.html", status=503, code=503, message=message)
+    return body, status, {**vary, **headers}
 
 
 def init_app(app: Flask) -> None:
@@ -124,3 +192,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["htmx_version"] = "2.0.11"
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(OperationalError, _busy)

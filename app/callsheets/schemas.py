@@ -1,6 +1,7 @@
 """Input schemas for call sheet pages."""
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
+from app.bounds import form_id, printable, printable_lines
 BACK_TO = ("my-day", "revision")
 
 
@@ -25,10 +26,12 @@ class PublishSchema(Schema):
 class AnnouncementSchema(Schema):
     """A coordinator's announcement: a headline, a few lines, to everyone or chosen departments."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."),
-                          error_messages={"required": "Write a headline."})
-    body = fields.String(load_default="", validate=validate.Length(max=1000, error="Keep it under {max} characters."))
-    departments = fields.List(fields.Integer(error_messages={"invalid": "Choose departments from the list."}),
+    title = fields.String(required=True, validate=[
+        validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."), printable],
+        error_messages={"required": "Write a headline."})
+    body = fields.String(load_default="", validate=[validate.Length(max=1000, error="Keep it under {max} characters."),
+                                                   printable_lines])
+    departments = fields.List(form_id("Choose departments from the list."),
                               load_default=list)
 
     @pre_load

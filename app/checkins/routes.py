@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
 from app.auth.permissions import current_user, login_required
+from app.bounds import query_id
 from app.checkins import service
 from app.checkins.board import board, published_calls, today_shoot_day
 from app.checkins.schemas import OP_KINDS, HandCheckInSchema
@@ -40,7 +41,7 @@ def _render_board(production: Production, day: ShootDay | None, status: int = 20
 
 
 def _board_day(production: Production) -> ShootDay | None:
-    day_id = request.values.get("day", type=int)
+    day_id = query_id("day", request.values)
     if day_id is not None:
         return in_production(ShootDay, day_id, production.id)
     return today_shoot_day(production)

@@ -1,6 +1,7 @@
 """Marshmallow schemas for sync batches, their operations and each kind's payload."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from app.bounds import form_id
 from app.timeutil import parse_clock
 
 MAX_OPS = 200
@@ -101,6 +102,6 @@ def field_value(field: str, value):
 class HandCheckInSchema(Loose):
     """The coordinator's 'check in by hand' form on the today board."""
 
-    person_id = fields.Integer(required=True)
-    shoot_day_id = fields.Integer(required=True)
+    person_id = form_id("Choose someone on today's list.", required=True)
+    shoot_day_id = form_id("Choose a shoot day.", required=True)
     op_id = fields.UUID(load_default=None)

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import login_required
 from app.auth.service import end_sessions_if_on_no_production
+from app.bounds import query_id
 from app.crew import service
 from app.forms import clash, field_errors
 from app.crew.membership import coordination, in_production
@@ -40,7 +41,7 @@ def _back(production_id: int, person_id: int | None = None):
 def crew(production_id: int):
     """Show everyone on the production by department; ?edit=<id> opens one for editing."""
     me = coordination(production_id)
-    edit_id = request.args.get("edit", type=int)
+    edit_id = query_id("edit")
     edit = _edit_state(in_production(Person, edit_id, production_id)) if edit_id else None
     return crew_page(me, edit=edit)
 

@@ -3,8 +3,11 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.bounds import Printable, form_id, printable
 from app.crew.models import ROLES
 
+#: An imported row's messages follow the value ("… has control characters").
+ROW_PRINTABLE = Printable(error="has line breaks or control characters.")
 MAX_OFFSET = 12 * 60
 OFFSET = re.compile(r"^([-+−]?)\s*(?:(\d{1,2}):(\d{2})|(\d{1,3}))$")
 PHONE = re.compile(r"^[0-9+()./\- ]*$")
@@ -112,8 +115,8 @@ class RestHours(fields.Field):
 
 
 class DepartmentSchema(FormSchema):
-    name = fields.String(required=True, validate=validate.Length(
-        min=1, max=80, error="Give the department a name (up to 80 characters)."),
+    name = fields.String(required=True, validate=[validate.Length(
+        min=1, max=80, error="Give the department a name (up to 80 characters)."), printable],
         error_messages={"required": "Give the department a name."})
     call_offset = Offset(allow_none=True, load_default=None)
 
@@ -124,8 +127,8 @@ class MoveSchema(FormSchema):
 
 
 class PersonSchema(FormSchema):
-    name = fields.String(required=True, validate=validate.Length(
-        min=1, max=120, error="Enter a name (up to 120 characters)."),
+    name = fields.String(required=True, validate=[validate.Length(
+        min=1, max=120, error="Enter a name (up to 120 characters)."), printable],
         error_messages={"required": "Enter a name."})
     email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254),
                          error_messages={"invalid": "Enter an email address like name@example.com."})
@@ -136,14 +139,13 @@ class PersonSchema(FormSchema):
     share_email = fields.Boolean(load_default=False)
     role = fields.String(load_default="crew", validate=validate.OneOf(
         ROLES, error="Choose coordinator or crew."))
-    job_title = fields.String(load_default="", validate=validate.Length(max=120))
-    department_id = fields.Integer(allow_none=True, load_default=None,
-                                   error_messages={"invalid": "Choose one of the production's departments."})
+    job_title = fields.String(load_default="", validate=[validate.Length(max=120), printable])
+    department_id = form_id("Choose one of the production's departments.", allow_none=True, load_default=None)
     is_department_head = fields.Boolean(load_default=False)
     cast_number = fields.Integer(allow_none=True, load_default=None, strict=False, validate=validate.Range(
         min=1, max=999, error="Cast numbers run from 1 to 999."),
         error_messages={"invalid": "A cast number is a whole number, like 4."})
-    character = fields.String(load_default="", validate=validate.Length(max=120))
+    character = fields.String(load_default="", validate=[validate.Length(max=120), printable])
     min_rest = RestHours(allow_none=True, load_default=None)
 
     @validates_schema
@@ -168,9 +170,12 @@ class CarriedImportSchema(FormSchema):
 class CrewRowSchema(FormSchema):
     """One row of an imported crew list; messages follow the offending value, e.g. “ravi@” is not …"""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120, error="is longer than 120 characters."))
-    position = fields.String(load_default="", validate=validate.Length(max=120, error="is longer than 120 characters."))
-    department = fields.String(load_default="")
+    name = fields.String(required=True, validate=[
+        validate.Length(min=1, max=120, error="is longer than 120 characters."), ROW_PRINTABLE])
+    position = fields.String(load_default="", validate=[
+        validate.Length(max=120, error="is longer than 120 characters."), ROW_PRINTABLE])
+    department = fields.String(load_default="", validate=[validate.Length(max=80, error="is longer than 80 characters."),
+                                                         ROW_PRINTABLE])
     email = fields.Email(allow_none=True, load_default=None, error_messages={"invalid": "is not an email address."})
     phone = fields.String(load_default="", validate=[
         validate.Length(max=40, error="is longer than 40 characters."),

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, url_for
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 from sqlalchemy.orm import selectinload
 
 from app.callsheets.models import CallSheetRevision
@@ -19,6 +19,17 @@ from app.timeutil import as_utc, format_clock, instant_at
 bp = Blueprint("calendar", __name__, url_prefix="/cal")
 DOMAIN = "callboard"
 DEFAULT_LENGTH = 12 * 60  # minutes, when the call sheet gives no wrap after the call
+# RFC 5545 TEXT allows no control characters but the line breaks vText escapes (and tab).
+UNSAFE_IN_TEXT = dict.fromkeys(c for c in [*range(32), 127] if chr(c) not in "\r\n\t")
+
+
+def text(value: str) -> vText:
+    """Return a TEXT value the iCalendar library escapes (line breaks, ; and ,), without control characters.
+
+    Rows stored before names were checked at input may still hold them; one bad title must not
+    break every feed of the production.
+    """
+    return vText(str(value).translate(UNSAFE_IN_TEXT))
 
 
 def _place(content: dict) -> str:
@@ -46,11 +57,11 @@ def call_event(person: Person, day: ShootDay, revision: CallSheetRevision, zone:
     event.add("dtstamp", as_utc(revision.published_at))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", f"Call {format_clock(entry['call'])} · {content['production']['title']} "
-                         f"Day {content['day']['number']}")
-    event.add("location", _place(content))
+    event.add("summary", text(f"Call {format_clock(entry['call'])} · {content['production']['title']} "
+                              f"Day {content['day']['number']}"))
+    event.add("location", text(_place(content)))
     event.add("url", link)
-    event.add("description", f"Revision {revision.number} ({revision.colour}). Call sheet: {link}")
+    event.add("description", text(f"Revision {revision.number} ({revision.colour}). Call sheet: {link}"))
     return event
 
 
@@ -67,20 +78,20 @@ def shoot_day_event(day: ShootDay, revision: CallSheetRevision | None, zone: Zon
     event.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", f"Shoot day {day.day_number} · general call {format_clock(day.general_call)}")
+    event.add("summary", text(f"Shoot day {day.day_number} · general call {format_clock(day.general_call)}"))
     if place is not None:
-        event.add("location", ", ".join(part for part in (place.name, place.address) if part))
+        event.add("location", text(", ".join(part for part in (place.name, place.address) if part)))
     planning = url_for("schedule.day", production_id=day.production_id, day_id=day.id, _external=True)
     if revision is None:
         event.add("url", planning)
-        event.add("description", f"Call sheet not published yet. Plan the day: {planning}")
+        event.add("description", text(f"Call sheet not published yet. Plan the day: {planning}"))
     else:
         sheet = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id,
                         _external=True)
         event.add("url", sheet)
-        event.add("description", f"Published: revision {revision.number} ({revision.colour}), call "
-                                 f"{format_clock(revision.content['day']['general_call'])}. Call sheet: {sheet}\n"
-                                 f"Plan the day: {planning}")
+        event.add("description", text(f"Published: revision {revision.number} ({revision.colour}), call "
+                                      f"{format_clock(revision.content['day']['general_call'])}. "
+                                      f"Call sheet: {sheet}\nPlan the day: {planning}"))
     return event
 
 
@@ -92,7 +103,7 @@ def build_feed(person: Person) -> bytes:
     calendar.add("prodid", "-//Callboard//Call sheets//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{production.title} · {person.name}")
+    calendar.add("x-wr-calname", text(f"{production.title} · {person.name}"))
     days = db.session.scalars(sa.select(ShootDay).where(ShootDay.production_id == production.id)
                               .order_by(ShootDay.date).options(selectinload(ShootDay.location))).all()
     published = latest_revisions(day.id for day in days)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.bounds import form_id, printable
 from app.documents import filetypes
 from app.documents.models import DEPARTMENTS, KINDS, VISIBILITIES
 
@@ -89,15 +90,16 @@ class DocumentSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Choose a type from the list."),
                          error_messages={"required": "Choose the type of document."})
     title = fields.String(required=True, error_messages={"required": "Give the document a title."},
-                          validate=validate.Length(min=1, max=200,
-                                                   error="Give the document a title (up to 200 characters)."))
+                          validate=[validate.Length(min=1, max=200,
+                                                    error="Give the document a title (up to 200 characters)."),
+                                    printable])
     tags = Tags(load_default=list)
-    shoot_day_id = fields.Integer(allow_none=True, load_default=None, strict=False)
-    location_id = fields.Integer(allow_none=True, load_default=None, strict=False)
+    shoot_day_id = form_id("Choose a shoot day from the list.", allow_none=True, load_default=None)
+    location_id = form_id("Choose a location from the list.", allow_none=True, load_default=None)
     needed_on_location = fields.Boolean(load_default=False)
     visibility = fields.String(allow_none=True, load_default=None,
                                validate=validate.OneOf(VISIBILITIES, error="Choose who may see it."))
-    department_ids = fields.List(fields.Integer(error_messages={"invalid": "Choose departments from the list."}),
+    department_ids = fields.List(form_id("Choose departments from the list."),
                                  load_default=list)
 
     @pre_load
@@ -137,9 +139,9 @@ class FilterSchema(Schema):
     kind = fields.String(allow_none=True, load_default=None,
                          validate=validate.OneOf(KINDS, error="Choose a type from the list."))
     tag = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
-    day = fields.Integer(allow_none=True, load_default=None, strict=False)
-    location = fields.Integer(allow_none=True, load_default=None, strict=False)
-    department = fields.Integer(allow_none=True, load_default=None, strict=False)
+    day = form_id("Choose a shoot day from the list.", allow_none=True, load_default=None)
+    location = form_id("Choose a location from the list.", allow_none=True, load_default=None)
+    department = form_id("Choose a department from the list.", allow_none=True, load_default=None)
     q = fields.String(load_default="", validate=validate.Length(max=100, error="Search for at most 100 characters."))
     archived = fields.Boolean(load_default=False)
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.push import keys, service, subscriptions
 from app.push.schemas import EndpointSchema, PreferenceSchema, SubscriptionSchema
 from app.timeutil import as_utc
-from app.web import render
+from app.web import json_body, render
 
 bp = Blueprint("push", __name__)
 
@@ -37,7 +37,7 @@ def public_key():
 def subscribe():
     """Store this device's push subscription for the signed-in person."""
     try:
-        data = SubscriptionSchema().load(request.get_json(silent=True) or {})
+        data = SubscriptionSchema().load(json_body() or {})
     except ValidationError as error:
         return _json_error(_first_message(error.messages), error.messages)
     try:
@@ -59,7 +59,7 @@ def subscribe():
 def unsubscribe_endpoint():
     """Forget this device (the page knows its endpoint, not our id)."""
     try:
-        data = EndpointSchema().load(request.get_json(silent=True) or {})
+        data = EndpointSchema().load(json_body() or {})
         subscriptions.unsubscribe(current_user().id, endpoint=data["endpoint"])
     except ValidationError as error:
         return _json_error("Send the endpoint to forget.", error.messages)

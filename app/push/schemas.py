@@ -1,6 +1,7 @@
 """Input schemas for subscriptions and notification preferences."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from app.bounds import form_id
 from app.push.models import REVISION_CHOICES
 from app.push.subscriptions import InvalidSubscription, check_keys, checked_endpoint
 
@@ -51,6 +52,6 @@ class PreferenceSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # the form also carries csrf_token
 
-    person_id = fields.Integer(required=True)
+    person_id = form_id("Choose whose notifications these are.", required=True)
     revisions = fields.String(required=True, validate=validate.OneOf(
         REVISION_CHOICES, error="Choose all revisions or only my changes."))

@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 from app.auth.permissions import login_required
 from app.forms import field_errors
 from app.crew.membership import coordination, in_production
+from app.bounds import query_id
 from app.crew.models import Department, Person
 from app.crew.service import Rejected
 from app.extensions import db
@@ -41,7 +42,7 @@ def day(production_id: int, day_id: int):
     """Show the day editor; ?edit_scene=<id> opens a scene for editing without JavaScript."""
     me = coordination(production_id)
     shoot_day = in_production(ShootDay, day_id, production_id)
-    return day_page(me, shoot_day, scene_edit=editor.scene_edit(shoot_day, request.args.get("edit_scene", type=int)))
+    return day_page(me, shoot_day, scene_edit=editor.scene_edit(shoot_day, query_id("edit_scene")))
 
 
 @bp.post(DAY)

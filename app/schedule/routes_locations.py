@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 from app.auth.permissions import login_required
 from app.forms import field_errors
 from app.crew.membership import coordination, in_production
+from app.bounds import query_id
 from app.extensions import db
 from app.schedule import service
 from app.schedule.models import Location
@@ -32,7 +33,7 @@ def _answer(me, location_id: int):
 def locations(production_id: int):
     """Show the production's locations; ?edit=<id> opens one for editing."""
     me = coordination(production_id)
-    edit_id = request.args.get("edit", type=int)
+    edit_id = query_id("edit")
     edit = None
     if edit_id:
         location = in_production(Location, edit_id, production_id)

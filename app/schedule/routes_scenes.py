@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 from app.auth.permissions import login_required
 from app.forms import field_errors
 from app.crew.membership import coordination, in_production
+from app.bounds import query_id
 from app.crew.schemas import MoveSchema
 from app.crew.service import Rejected
 from app.extensions import db
@@ -40,7 +41,7 @@ def scenes(production_id: int, day_id: int):
     """Show the day's scenes; ?edit=<id> opens one for editing."""
     me = coordination(production_id)
     shoot_day, _ = _day_and_scene(production_id, day_id)
-    edit = editor.scene_edit(shoot_day, request.args.get("edit", type=int))
+    edit = editor.scene_edit(shoot_day, query_id("edit"))
     return day_page(me, shoot_day, 200, ("scenes",), scene_edit=edit)
 
 

@@ -1,15 +1,21 @@
 """Input schemas for productions, locations, shoot days, scenes and calls."""
+import datetime
 import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
+from app.bounds import MAX_ID, form_id, printable, printable_lines
 from app.crew.schemas import FormSchema, Offset, RestHours
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
 INT_EXT = ("INT", "EXT", "INT/EXT")
+#: A plausible shoot date. Calls run to 47:59 and pages add days to it: a day near year 1 or 9999
+#: would be stored, then break the office page and every calendar feed of the production.
+SHOOT_DATES = validate.Range(min=datetime.date(1900, 1, 1), max=datetime.date(2999, 12, 31),
+                             error="Choose a date between 1900 and 2999.")
 DAY_NIGHT = ("DAY", "NIGHT", "DAWN", "DUSK")
 PAGES = re.compile(r"^(?:(\d{1,3})\s+)?(\d{1,3})\s*/\s*(\d{1,3})$|^(\d{1,3})$|^(\d{1,4})\s*(?:e|eighths?)$")
 MAX_EIGHTHS = 99 * 8
@@ -23,8 +29,8 @@ COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris
 
 def text(max_length: int, **kwargs) -> fields.String:
     """Return an optional text field of at most max_length characters."""
-    return fields.String(load_default="", validate=validate.Length(
-        max=max_length, error=f"Keep this under {max_length} characters."), **kwargs)
+    return fields.String(load_default="", validate=[validate.Length(
+        max=max_length, error=f"Keep this under {max_length} characters."), printable_lines], **kwargs)
 
 
 @lru_cache(maxsize=1)
@@ -105,8 +111,9 @@ class CastNumbers(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         parts = [part for part in re.split(r"[\s,;]+", str(value or "")) if part]
-        if not all(part.isdigit() for part in parts):
-            raise ValidationError("List cast numbers like 1, 2, 4.")
+        # isdigit alone lets "²" through to int(); cast numbers run 1..999 like Person.cast_number.
+        if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= 999 for part in parts):
+            raise ValidationError("List cast numbers like 1, 2, 4 (each from 1 to 999).")
         return sorted({int(part) for part in parts})
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -115,8 +122,8 @@ class CastNumbers(fields.Field):
 
 
 class ProductionSchema(FormSchema):
-    title = fields.String(required=True, validate=validate.Length(
-        min=1, max=200, error="Give the production a title (up to 200 characters)."),
+    title = fields.String(required=True, validate=[validate.Length(
+        min=1, max=200, error="Give the production a title (up to 200 characters)."), printable],
         error_messages={"required": "Give the production a title."})
     company = text(200)
     timezone = fields.String(load_default="Europe/London")
@@ -146,8 +153,8 @@ class ProductionSchema(FormSchema):
 
 
 class LocationSchema(FormSchema):
-    name = fields.String(required=True, validate=validate.Length(
-        min=1, max=120, error="Give the location a name (up to 120 characters)."),
+    name = fields.String(required=True, validate=[validate.Length(
+        min=1, max=120, error="Give the location a name (up to 120 characters)."), printable],
         error_messages={"required": "Give the location a name."})
     address, parking, base_camp, holding = text(300), text(300), text(300), text(300)
     latitude = fields.Float(allow_none=True, load_default=None, allow_nan=False, validate=validate.Range(
@@ -169,29 +176,30 @@ class LocationSchema(FormSchema):
 
 
 class NewDaySchema(FormSchema):
-    date = fields.Date(required=True, error_messages={
+    date = fields.Date(required=True, validate=SHOOT_DATES, error_messages={
         "required": "Choose the date.", "invalid": "Enter a date like 2025-03-14."})
     general_call = Clock(load_default=7 * 60)
     day_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
         min=1, max=999, error="Day numbers run from 1 to 999."))
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = form_id("Choose one of the production's locations.", allow_none=True, load_default=None)
 
 
 class DaySchema(FormSchema):
     """Every field of a shoot day; fields not sent are left as they are."""
 
-    date = fields.Date(error_messages={"invalid": "Enter a date like 2025-03-14."})
+    date = fields.Date(validate=SHOOT_DATES, error_messages={"invalid": "Enter a date like 2025-03-14."})
     day_number = fields.Integer(validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
                                 error_messages={"invalid": "A day number is a whole number."})
-    location_id = fields.Integer(allow_none=True)
+    location_id = form_id("Choose one of the production's locations.", allow_none=True)
     general_call = Clock()
     shooting_call, breakfast, lunch, estimated_wrap = (Clock(allow_none=True) for _ in range(4))
-    breakfast_place, lunch_place = fields.String(validate=validate.Length(max=200)), fields.String(
-        validate=validate.Length(max=200))
-    weather = fields.String(validate=validate.Length(max=300, error="Keep the weather under 300 characters."))
+    breakfast_place, lunch_place = fields.String(validate=[validate.Length(max=200), printable_lines]), fields.String(
+        validate=[validate.Length(max=200), printable_lines])
+    weather = fields.String(validate=[validate.Length(max=300, error="Keep the weather under 300 characters."),
+                                      printable_lines])
     notes, safety_notes, walkie_channels, background = (
-        fields.String(validate=validate.Length(max=5000)) for _ in range(4))
-    version = fields.Integer(allow_none=True, load_only=True)
+        fields.String(validate=[validate.Length(max=5000), printable_lines]) for _ in range(4))
+    version = fields.Integer(allow_none=True, load_only=True, validate=validate.Range(min=0, max=MAX_ID))
 
     @validates_schema
     def wrap_after_call(self, data, **kwargs):
@@ -202,8 +210,8 @@ class DaySchema(FormSchema):
 
 
 class SceneSchema(FormSchema):
-    number = fields.String(required=True, validate=validate.Length(
-        min=1, max=20, error="Enter the scene number (up to 20 characters)."),
+    number = fields.String(required=True, validate=[validate.Length(
+        min=1, max=20, error="Enter the scene number (up to 20 characters)."), printable],
         error_messages={"required": "Enter the scene number."})
     int_ext = fields.String(load_default="INT", validate=validate.OneOf(INT_EXT, error="Choose INT, EXT or INT/EXT."))
     set_name = text(200)
@@ -212,7 +220,7 @@ class SceneSchema(FormSchema):
     synopsis = text(500)
     pages_eighths = Pages(required=True, error_messages={"required": "Enter the page count, like 1 3/8."})
     cast = CastNumbers(load_default=list)
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = form_id("Choose one of the production's locations.", allow_none=True, load_default=None)
 
 
 class DepartmentCallSchema(FormSchema):
@@ -225,5 +233,6 @@ class PersonCallSchema(FormSchema):
 
     call_override, pickup, hair_makeup_wardrobe, on_set = (Clock(allow_none=True) for _ in range(4))
     day_status = fields.String(validate=validate.OneOf(("",) + DAY_STATUSES, error="Choose SW, W, WF, SWF or H."))
-    notes = fields.String(validate=validate.Length(max=300, error="Keep the note under 300 characters."))
+    notes = fields.String(validate=[validate.Length(max=300, error="Keep the note under 300 characters."),
+                                    printable_lines])
     action = fields.String(load_default="save", validate=validate.OneOf(("save", "clear", "call", "not-called")))
