@@ -215,3 +215,33 @@ def test_a_forced_call_tells_the_person_the_rest_it_leaves_and_that_the_office_a
     short = film.revisions()[-1].content["day"]["short"]
     assert message["title"] == (f"Your call {short} 03:00 — 9 h rest after your last wrap (minimum 10 h), "
                                 "agreed by the office")
+
+
+def _announce(client, film, **form):
+    return client.post(film.url("/announcements"), data=form, headers={"HX-Request": "true"})
+
+
+def test_an_announcement_for_a_day_shows_on_my_day_with_that_call_and_news_for_no_day_for_a_day(
+        film, client, auth):
+    auth.login(COORDINATOR)
+    office = client.get(film.url("/")).get_data(as_text=True)
+    assert 'name="day"' in office and "Not a particular day" in office
+    sent = _announce(client, film, title="Rain cover: studio 2", body="Bring wet weather gear.",
+                     day=str(film.day_ids[0]))
+    assert sent.status_code == 200 and "Sent to" in sent.get_data(as_text=True)
+    assert _announce(client, film, title="Wrap party Friday", day="").status_code == 200
+    assert _announce(client, film, title="Day 3 is a night shoot", day=str(film.day_ids[2])).status_code == 200
+    auth.login(CREW)
+    page = text_of(client.get(film.url("/my-day")))  # Chris's next call is day 1
+    assert "From the production office" in page
+    assert "Rain cover: studio 2 Bring wet weather gear." in page and "Wrap party Friday" in page
+    assert "Day 3 is a night shoot" not in page
+
+
+@pytest.mark.parametrize("day", ["0", "abc", str(2**40), "999999"])
+def test_an_announcement_for_a_day_not_of_this_production_is_a_field_error(film, client, auth, day):
+    auth.login(COORDINATOR)
+    refused = _announce(client, film, title="Somewhere else", day=day)
+    assert refused.status_code == 422
+    assert "Choose a shoot day from the list, or none." in text_of(refused) or \
+        "Choose a shoot day of this production." in text_of(refused)

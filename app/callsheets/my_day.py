@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import login_required
-from app.callsheets import acknowledgements, service
+from app.callsheets import acknowledgements, announcements, service
 from app.callsheets.models import CallSheetRevision
 from app.callsheets.routes import bp, commit_acknowledgement, prefetched
 from app.callsheets.schemas import ConfirmSchema
@@ -59,7 +59,8 @@ def my_day(production_id: int):
     return render("callsheets/my_day.html", me=me, production=production, current=current, calls=calls, today=today,
                   revision=current.revision, ack=ack, mine=mine, place=main_location(content),
                   sheet=for_viewer(content, me), papers=papers, keep=keep, keep_budget=budget,
-                  seen=seen, what_changed=what_changed, was=acknowledgements.earlier_times(what_changed))
+                  seen=seen, what_changed=what_changed, was=acknowledgements.earlier_times(what_changed),
+                  news=announcements.for_my_day(me, current.revision.shoot_day_id))
 
 
 def _confirm_response(revision, ack, status=200, error=None, newer=None):

@@ -33,7 +33,11 @@ class AnnouncementSchema(Schema):
                                                    printable_lines])
     departments = fields.List(form_id("Choose departments from the list."),
                               load_default=list)
+    day = form_id("Choose a shoot day from the list, or none.", load_default=None, allow_none=True)
 
     @pre_load
     def _strip(self, data, **_kwargs):
-        return {**data, **{key: data[key].strip() for key in ("title", "body") if isinstance(data.get(key), str)}}
+        data = {**data, **{key: data[key].strip() for key in ("title", "body") if isinstance(data.get(key), str)}}
+        if data.get("day") == "":  # "Not a particular day"
+            data["day"] = None
+        return data

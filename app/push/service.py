@@ -138,6 +138,16 @@ def feed(user_id: int, limit: int = 50) -> list[Notification]:
         Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
 
 
+def received(person_id: int, sources: list[str], recent_source: str | None = None,
+             since: datetime | None = None, limit: int = 5) -> list[Notification]:
+    """Return a person's notifications from `sources`, and from `recent_source` since `since`, newest first."""
+    wanted = Notification.source.in_(sources)
+    if recent_source is not None:
+        wanted = sa.or_(wanted, sa.and_(Notification.source == recent_source, Notification.created_at >= since))
+    return db.session.scalars(sa.select(Notification).where(Notification.person_id == person_id, wanted)
+                              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+
+
 def unread_count(user_id: int) -> int:
     """Return how many of the user's notifications are unread."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(
