@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.service import newest_number
 from app.callsheets.snapshot import build_snapshot
-from app.checkins import service
 from app.checkins.board import board
-from app.checkins.models import AppliedOperation, CheckIn
+from app.checkins.models import CheckIn
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
+from app.sync import service
+from app.sync.models import AppliedOperation
 from sync_helpers import Cast, now, op, post_sync
 
 KINDS = ("check_in", "check_out", "running_late", "confirm_revision")

@@ -23,9 +23,10 @@ from app.web import render, wants_fragment
 KEEP_DAYS_AHEAD = 2
 
 
-def production_today(production: Production):
-    """Return today's date in the production's time zone."""
-    return datetime.now(ZoneInfo(production.timezone)).date()
+def production_today(production: Production, now: datetime | None = None):
+    """Return today's date in the production's time zone (at now, or at this moment)."""
+    return (now.astimezone(ZoneInfo(production.timezone)) if now else
+            datetime.now(ZoneInfo(production.timezone))).date()
 
 
 def _papers(me, calls, today):

@@ -1,6 +1,8 @@
 """Input schemas for call sheet pages."""
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
+from app.bounds import Id
+
 BACK_TO = ("my-day", "revision")
 
 
@@ -34,3 +36,12 @@ class AnnouncementSchema(Schema):
     @pre_load
     def _strip(self, data, **_kwargs):
         return {**data, **{key: data[key].strip() for key in ("title", "body") if isinstance(data.get(key), str)}}
+
+
+class ConfirmPayload(Schema):
+    """The outbox's confirm_revision operation (and its no-JavaScript form)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    revision_id = Id(strict=False, required=True)  # digits from the form, a number from the outbox

@@ -2,10 +2,13 @@
 
 
 def init_app(app):
+    from app import sync
     from app.crew import models  # noqa: F401  (register tables)
     from app.crew import routes_import  # noqa: F401  (registers on the crew blueprint)
     from app.crew.routes import bp
     from app.crew.schemas import format_offset
+    from app.crew.service import memberships
 
     app.register_blueprint(bp)
     app.jinja_env.filters["offset"] = format_offset
+    sync.register_members(memberships)  # who acts on which production, for queued operations

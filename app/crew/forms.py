@@ -2,7 +2,7 @@
 from flask import render_template
 from marshmallow import ValidationError
 
-from app.crew.service import Rejected
+from app.sync import Rejected
 from app.extensions import db
 from app.web import render, wants_fragment
 
@@ -11,7 +11,7 @@ CLASH = "Someone else changed this at the same moment. Reload the page and try a
 
 def field_errors(error: ValidationError | Rejected) -> dict[str, list[str]]:
     """Return field → messages for a schema or service rejection ('form' for the whole form)."""
-    messages = error.messages if isinstance(error, ValidationError) else error.errors
+    messages = error.messages if isinstance(error, ValidationError) else error.errors or {"form": [error.message]}
     if not isinstance(messages, dict):
         return {"form": [str(message) for message in messages]}
     errors = {key: [str(m) for m in value] if isinstance(value, list) else [str(value)]

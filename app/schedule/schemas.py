@@ -3,16 +3,20 @@ import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
 
+from app.bounds import MAX_ID, Id
 from app.crew.schemas import FormSchema, Offset, RestHours
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
+OFFLINE_DAY_FIELDS = ("general_call", "shooting_call", "breakfast", "lunch", "estimated_wrap", "notes",
+                      "safety_notes", "weather", "walkie_channels", "breakfast_place", "lunch_place")
 INT_EXT = ("INT", "EXT", "INT/EXT")
 DAY_NIGHT = ("DAY", "NIGHT", "DAWN", "DUSK")
 PAGES = re.compile(r"^(?:(\d{1,3})\s+)?(\d{1,3})\s*/\s*(\d{1,3})$|^(\d{1,3})$|^(\d{1,4})\s*(?:e|eighths?)$")
 MAX_EIGHTHS = 99 * 8
+MAX_CLOCK = 47 * 60 + 59
 COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
                 "Europe/Madrid", "Europe/Rome", "Europe/Prague", "Europe/Budapest", "Europe/Athens",
                 "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Seoul", "Asia/Tokyo",
@@ -70,10 +74,16 @@ def format_pages(eighths: int | None) -> str:
 
 
 class Clock(fields.Field):
-    """A wall-clock time 'HH:MM' as minutes from the day's midnight (up to 47:59)."""
+    """A wall-clock time as minutes from the day's midnight (up to 47:59).
+
+    Typed 'HH:MM' (or 0730 on a number pad), or minutes as a number from a queued offline edit."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 0 <= value <= MAX_CLOCK:
+                return value
+            raise ValidationError("Use a time between 00:00 and 47:59.")
+        if not isinstance(value, str) or not value.isascii():
             raise ValidationError("Use 24-hour time like 07:30.")
         value = value.replace(".", ":")
         if value.isdigit() and len(value) in (3, 4):  # 0730 or 730, as typed on a number pad
@@ -174,7 +184,7 @@ class NewDaySchema(FormSchema):
     general_call = Clock(load_default=7 * 60)
     day_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
         min=1, max=999, error="Day numbers run from 1 to 999."))
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = Id(strict=False, allow_none=True, load_default=None)
 
 
 class DaySchema(FormSchema):
@@ -183,7 +193,7 @@ class DaySchema(FormSchema):
     date = fields.Date(error_messages={"invalid": "Enter a date like 2025-03-14."})
     day_number = fields.Integer(validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
                                 error_messages={"invalid": "A day number is a whole number."})
-    location_id = fields.Integer(allow_none=True)
+    location_id = Id(strict=False, allow_none=True)
     general_call = Clock()
     shooting_call, breakfast, lunch, estimated_wrap = (Clock(allow_none=True) for _ in range(4))
     breakfast_place, lunch_place = fields.String(validate=validate.Length(max=200)), fields.String(
@@ -191,14 +201,22 @@ class DaySchema(FormSchema):
     weather = fields.String(validate=validate.Length(max=300, error="Keep the weather under 300 characters."))
     notes, safety_notes, walkie_channels, background = (
         fields.String(validate=validate.Length(max=5000)) for _ in range(4))
-    version = fields.Integer(allow_none=True, load_only=True)
+    version = fields.Integer(allow_none=True, load_only=True, validate=validate.Range(min=0, max=MAX_ID))
+    # Wrap after general call is judged with the day's stored values (schedule.service), so an
+    # edit of one field, from this form or from a queued offline edit, meets the same rule.
 
-    @validates_schema
-    def wrap_after_call(self, data, **kwargs):
-        call, wrap = data.get("general_call"), data.get("estimated_wrap")
-        if call is not None and wrap is not None and wrap <= call:
-            raise ValidationError("Wrap is before general call. After midnight, write 25:30 for 01:30.",
-                                  "estimated_wrap")
+
+class DayEditPayload(Schema):
+    """A queued offline edit of one shoot-day field; the value is then read by DaySchema."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    entity = fields.String(required=True, validate=validate.OneOf(["shoot_day"]))
+    entity_id = Id(strict=False, required=True)
+    field = fields.String(required=True, validate=validate.OneOf(OFFLINE_DAY_FIELDS))
+    value = fields.Raw(required=True, allow_none=True)
+    base_version = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class SceneSchema(FormSchema):
@@ -212,7 +230,7 @@ class SceneSchema(FormSchema):
     synopsis = text(500)
     pages_eighths = Pages(required=True, error_messages={"required": "Enter the page count, like 1 3/8."})
     cast = CastNumbers(load_default=list)
-    location_id = fields.Integer(allow_none=True, load_default=None)
+    location_id = Id(strict=False, allow_none=True, load_default=None)
 
 
 class DepartmentCallSchema(FormSchema):

@@ -1,16 +1,15 @@
 """POST /api/sync: apply a batch of queued offline operations (see sync/PROTOCOL.md)."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import BuildError
 
 from app.auth.permissions import current_user
-from app.checkins import service, upcoming
-from app.checkins.schemas import MAX_OPS, BatchSchema
 from app.extensions import csrf, db
+from app.sync import registry, service
+from app.sync.protocol import MAX_OPS, BadBatch, BatchSchema, Busy, make_cursor, read_batch, read_cursor
 from app.timeutil import utcnow
 
 bp = Blueprint("sync", __name__)
@@ -35,23 +34,17 @@ def same_origin_request() -> bool:
     return headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
 
 
-def revision_url(change: dict) -> str:
-    """Return the page of a changed call sheet (the revision page when there is one)."""
+def _body():
+    """Return the parsed body within the batch caps; raise BadBatch."""
+    config = current_app.config
+    limit = config["SYNC_MAX_BATCH_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise BadBatch(413, "too_large", "Too much at once; send fewer actions per batch.")
     try:
-        return url_for("callsheets.revision", production_id=change["production_id"],
-                       revision_id=change["revision_id"])
-    except BuildError:
-        return url_for("callsheets.my_day", production_id=change["production_id"])
-
-
-def pages_to_keep(user_id: int) -> list[str]:
-    """Return the pages a person's phone keeps warm: My day of each production."""
-    urls = []
-    for person in upcoming.memberships(user_id):
-        urls.append(url_for("callsheets.my_day", production_id=person.production_id))
-        if person.is_coordinator:
-            urls.append(url_for("checkins.today", production_id=person.production_id))
-    return urls
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise BadBatch(413, "too_large", "Too much at once; send fewer actions per batch.") from None
+    return read_batch(raw, limit, config["SYNC_MAX_DEPTH"])
 
 
 @bp.post("/api/sync")
@@ -65,9 +58,9 @@ def sync():
     if user is None:
         return _error(401, "signed_out", "Sign in again. Your actions are kept on this phone.")
     try:
-        body = request.get_json(silent=True)
-    except RequestEntityTooLarge:
-        return _error(413, "too_large", "Too much at once; send fewer actions per batch.")
+        body = _body()
+    except BadBatch as bad:
+        return _error(bad.status, bad.code, bad.message)
     if not isinstance(body, dict):
         return _error(400, "bad_json", "The request was not a JSON object.")
     if isinstance(body.get("ops"), list) and len(body["ops"]) > MAX_OPS:
@@ -78,14 +71,12 @@ def sync():
         return _error(422, "invalid", "The batch could not be read.", errors=error.messages)
     try:
         results = service.apply_batch(user.id, batch["ops"], batch["sent_at"], received_at)
-        changes = upcoming.changes_since(user.id, batch["cursor"], received_at)
-        db.session.commit()
-    except (service.Busy, OperationalError):
+        db.session.commit()  # the write transaction ends here; what follows only reads
+    except (Busy, OperationalError):
         db.session.rollback()
         return _error(503, "busy", "The server is busy; nothing was saved. Trying again shortly.")
-    for change in changes:
-        change["url"] = revision_url(change)
-    keep = pages_to_keep(user.id) if changes or batch["cursor"] is None else []
+    since = read_cursor(batch["cursor"], received_at)
+    changes = registry.changes(user.id, since, received_at)
+    keep = registry.pages(user.id) if changes or since is None else []
     return jsonify({"results": results, "changes": changes, "prefetch": keep,
-                    "cursor": upcoming.make_cursor(received_at),
-                    "server_time": received_at.isoformat()})
+                    "cursor": make_cursor(received_at), "server_time": received_at.isoformat()})
