@@ -3,6 +3,7 @@
 Nothing here knows a domain: the domains register their operations (app.sync.registry).
 """
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -131,13 +132,20 @@ def read_batch(raw: bytes, max_bytes: int, max_depth: int = 20):
     if max(accumulate(steps), default=0) > max_depth:
         raise BadBatch(400, "too_deep", f"The request nests deeper than {max_depth} levels.")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except (ValueError, RecursionError):
         raise BadBatch(400, "bad_json", "The request was not valid JSON.") from None
 
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 reads as infinity
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def op_size(raw) -> int:
