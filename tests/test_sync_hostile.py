@@ -284,3 +284,23 @@ def test_refused_operations_take_no_write_lock(threaded_app, tmp_path):
     assert response.status_code == 200
     assert [r["status"] for r in response.get_json()["results"]] == ["rejected", "rejected"]
     assert waited < timedelta(seconds=3)  # the busy timeout (5 s) was never waited for
+
+
+def test_a_long_batch_commits_in_short_write_transactions(demo, cast, crew):
+    demo.config["SYNC_WRITE_BUDGET_MS"] = 0  # commit after every operation
+    commits = []
+
+    def count(connection):
+        commits.append(connection)
+
+    with demo.app_context():
+        sa.event.listen(db.engine, "commit", count)
+    try:
+        ops = [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}) for _ in range(5)]
+        response = post_sync(crew, ops)
+    finally:
+        with demo.app_context():
+            sa.event.remove(db.engine, "commit", count)
+    assert [r["status"] for r in response.get_json()["results"]] == ["applied"] * 5
+    assert len(commits) >= 5 and stored(demo, AppliedOperation) == 5
+    assert [r["status"] for r in post_sync(crew, ops).get_json()["results"]] == ["duplicate"] * 5

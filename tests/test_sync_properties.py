@@ -150,7 +150,7 @@ def test_concurrent_retries_of_the_same_batch_apply_each_operation_once(shared_d
             if response.status_code == 200:
                 answers.append(response.get_json()["results"])
                 return
-            assert response.status_code == 503  # busy: nothing written, try again
+            assert response.status_code == 503  # busy: try again (what was saved answers duplicate)
 
     threads = [threading.Thread(target=retry_until_answered, args=(c,)) for c in clients]
     for thread in threads:

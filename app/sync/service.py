@@ -1,7 +1,8 @@
 """Apply queued offline operations exactly once, each in its own savepoint. Never commits.
 
 Every operation is read and judged first, outside any write transaction; only the ones that
-can apply then run, back to back, inside one short write transaction per batch.
+can apply then run, back to back, in savepoints inside short write transactions (the
+endpoint commits whenever one has been open for SYNC_WRITE_BUDGET_MS).
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from app.extensions import db
 from app.sync import registry
@@ -53,9 +55,9 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def apply_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime,
-                limits: Limits | None = None) -> list[dict]:
-    """Apply each operation at most once for this user and return one result per operation."""
+def judge_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime,
+                limits: Limits | None = None) -> tuple[list[dict | None], list[Ready]]:
+    """Read and judge every operation without writing: results so far (None: still to apply), and those ready."""
     limits = limits or Limits.from_config()
     members = registry.members(user_id)
     results: list[dict | None] = []
@@ -66,6 +68,13 @@ def apply_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: dat
             results.append(None)
         except Rejected as rejected:
             results.append(_rejected(raw.get("id") if isinstance(raw, dict) else None, rejected))
+    return results, ready
+
+
+def apply_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime,
+                limits: Limits | None = None) -> list[dict]:
+    """Apply each operation at most once for this user, in one transaction; one result per operation."""
+    results, ready = judge_batch(user_id, raw_ops, sent_at, received_at, limits)
     if ready:
         begin_write()
     for op in ready:
@@ -118,6 +127,8 @@ def apply_one(user_id: int, op: Ready) -> dict:
                 return {"id": op.op_id, "status": "duplicate", "result": earlier.result}
         except Rejected as rejected:
             return _rejected(op.op_id, rejected)
+        except ObjectDeletedError:  # the membership was removed since the batch was judged
+            return _rejected(op.op_id, Rejected("You are not on that production.", reason="not_member"))
         except Conflict as conflict:
             return {"id": op.op_id, "status": "conflict", "reason": "stale",
                     "message": str(conflict), "conflict": conflict.details}
