@@ -40,7 +40,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         SYNC_MAX_DEPTH=20,
         SYNC_CLOCK_MAX_SKEW_DAYS=366,
         SYNC_TAP_MAX_AGE_DAYS=30,
-        SYNC_WRITE_BUDGET_MS=50,  # a batch commits whenever its write transaction is this old
+        SYNC_WRITE_BUDGET_MS=50,  # a batch commits whenever its write transaction is this old,
+        SYNC_WRITE_PAUSE_MS=25,  # then leaves the write lock to others this long
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript",
                             "application/json", "text/calendar", "image/svg+xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],

@@ -287,7 +287,7 @@ def test_refused_operations_take_no_write_lock(threaded_app, tmp_path):
 
 
 def test_a_long_batch_commits_in_short_write_transactions(demo, cast, crew):
-    demo.config["SYNC_WRITE_BUDGET_MS"] = 0  # commit after every operation
+    demo.config.update(SYNC_WRITE_BUDGET_MS=0, SYNC_WRITE_PAUSE_MS=0)  # commit after every operation
     commits = []
 
     def count(connection):

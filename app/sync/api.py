@@ -1,5 +1,5 @@
 """POST /api/sync: apply a batch of queued offline operations (see sync/PROTOCOL.md)."""
-from time import monotonic
+from time import monotonic, sleep
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request
@@ -57,6 +57,7 @@ def _apply(user_id: int, batch: dict, received_at) -> list[dict]:
     answers `duplicate` for what was already saved."""
     results, ready = service.judge_batch(user_id, batch["ops"], batch["sent_at"], received_at)
     budget = current_app.config["SYNC_WRITE_BUDGET_MS"] / 1000
+    pause = current_app.config["SYNC_WRITE_PAUSE_MS"] / 1000
     opened = None
     for op in ready:
         if opened is None:
@@ -66,6 +67,8 @@ def _apply(user_id: int, batch: dict, received_at) -> list[dict]:
         if monotonic() - opened >= budget:
             db.session.commit()
             opened = None
+            # SQLite's busy handler polls: step aside, or this batch takes the lock straight back.
+            sleep(pause)
     db.session.commit()  # the last write transaction ends here; what follows only reads
     return results
 
