@@ -163,3 +163,20 @@ def test_pages_and_changes_come_from_the_domains_providers(demo, cast, client, a
     film = f"/p/{cast.production_id}"
     assert {f"{film}/my-day", f"{film}/today"} <= set(answer["prefetch"])
     assert all(change["url"].startswith("/p/") for change in answer["changes"])
+
+
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/\t/evil.example", "//evil.example", "/\\evil.example",
+                                    "https://evil.example/", "/\u3000/evil.example", "/p/1/\x00"])
+def test_the_action_form_sends_a_hostile_next_home(demo, cast, client, auth, target):
+    auth.login("crew@example.com")
+    response = client.post(f"/p/{cast.production_id}/actions/check_in",
+                           data={"shoot_day_id": cast.day_id, "next": target})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/p/{cast.production_id}/my-day"
+
+
+def test_the_action_form_goes_back_to_a_local_page(demo, cast, client, auth):
+    auth.login("crew@example.com")
+    response = client.post(f"/p/{cast.production_id}/actions/check_in",
+                           data={"shoot_day_id": cast.day_id, "next": f"/p/{cast.production_id}/my-day?x=1"})
+    assert response.headers["Location"] == f"/p/{cast.production_id}/my-day?x=1"
