@@ -35,6 +35,15 @@ def load_config(app, overrides: dict | None = None) -> None:
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         CSV_IMPORT_MAX_BYTES=1024 * 1024,
+        # Offline sync (sync/PROTOCOL.md): caps on a batch and on one operation, how deep its
+        # JSON may nest, how far a phone's clock may be off, and how old a tap may still count.
+        SYNC_MAX_BATCH_BYTES=int(os.environ.get("SYNC_MAX_BATCH_BYTES", 1024 * 1024)),
+        SYNC_MAX_OP_BYTES=int(os.environ.get("SYNC_MAX_OP_BYTES", 32 * 1024)),
+        SYNC_MAX_DEPTH=20,
+        SYNC_CLOCK_MAX_SKEW_DAYS=366,
+        SYNC_TAP_MAX_AGE_DAYS=30,
+        SYNC_WRITE_BUDGET_MS=50,  # a batch commits whenever its write transaction is this old,
+        SYNC_WRITE_PAUSE_MS=25,  # then leaves the write lock to others this long
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript",
                             "application/json", "text/calendar", "image/svg+xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],

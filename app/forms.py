@@ -12,7 +12,8 @@ def field_errors(error: Exception) -> dict[str, list[str]]:
 
     A service rejection is any exception with `errors` (field → messages, or a list of messages).
     """
-    messages = error.messages if isinstance(error, ValidationError) else error.errors
+    messages = error.messages if isinstance(error, ValidationError) else (
+        error.errors or {"form": [getattr(error, "message", str(error))]})
     if not isinstance(messages, dict):
         return {"form": [str(message) for message in messages]}
     errors = {key: [str(m) for m in value] if isinstance(value, list) else [str(value)]

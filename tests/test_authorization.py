@@ -97,7 +97,7 @@ EXPECTED = {
     "callsheets.history": MEMBERS,  # published revisions only
     "callsheets.my_call_history": MEMBERS,  # one's own call changes only
     "callsheets.person_call_history": COORDINATORS,
-    "checkins.act": MEMBERS,
+    "sync.act": MEMBERS,
     "checkins.today": COORDINATORS,
     "checkins.check_in_by_hand": COORDINATORS,
     "sync.sync": SIGNED_IN,  # ops for a production the account is not in are rejected one by one

@@ -8,9 +8,10 @@ from app.auth.models import DeviceSession
 from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.service import newest_number
 from app.callsheets.snapshot import build_snapshot
-from app.checkins.models import AppliedOperation, CheckIn
+from app.checkins.models import CheckIn
 from app.extensions import db
 from app.schedule.models import PersonCall, ShootDay
+from app.sync.models import AppliedOperation
 from app.timeutil import as_utc
 from sync_helpers import Cast, now, op, post_sync
 

@@ -19,10 +19,13 @@ def iso_utc(moment: datetime | None) -> str:
 
 
 def init_app(app):
+    from app import sync
     from app.callsheets import models  # noqa: F401  (register tables)
     from app.callsheets import announcements, my_day, office  # noqa: F401  (register their views on bp)
     from app.callsheets import routes_history  # noqa: F401  (registers call history views on bp)
+    from app.callsheets import sync_ops
     from app.callsheets.routes import bp
+    from app.callsheets.schemas import ConfirmPayload
 
     from app.callsheets.service import unpublished_changes
 
@@ -31,3 +34,6 @@ def init_app(app):
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["iso_utc"] = iso_utc
     app.register_blueprint(bp)
+    sync.register("confirm_revision", sync_ops.confirm_revision, ConfirmPayload)
+    sync.register_changes(sync_ops.changes_since)
+    sync.register_pages(sync_ops.my_days_to_keep)

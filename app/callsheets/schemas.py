@@ -1,7 +1,8 @@
 """Input schemas for call sheet pages."""
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
-from app.bounds import form_id, printable, printable_lines
+from app.bounds import Id, form_id, printable, printable_lines
+
 BACK_TO = ("my-day", "revision")
 
 
@@ -41,3 +42,12 @@ class AnnouncementSchema(Schema):
         if data.get("day") == "":  # "Not a particular day"
             data["day"] = None
         return data
+
+
+class ConfirmPayload(Schema):
+    """The outbox's confirm_revision operation (and its no-JavaScript form)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    revision_id = Id(strict=False, required=True)  # digits from the form, a number from the outbox

@@ -1,17 +1,19 @@
-"""Arrivals and wraps, running-late updates, the live today board and the sync endpoint."""
+"""Arrivals and wraps, running-late updates and the live today board; its offline operations."""
 
 
 def init_app(app):
+    from app import sync
     from app.checkins import models  # noqa: F401  (register tables)
-    from app.checkins import api, routes
+    from app.checkins import routes, service
     from app.checkins.board import my_status
+    from app.checkins.schemas import DayPayload, RunningLatePayload
     from app.checkins.wraps import recorded_wraps
     from app.schedule.rest import wraps_recorded_by
-    from app.timeutil import utcnow
 
-    app.register_blueprint(api.bp)
     app.register_blueprint(routes.bp)
     app.jinja_env.globals["checkin_status"] = my_status
     wraps_recorded_by(app, recorded_wraps)
-    app.jinja_env.globals["new_op_id"] = routes.new_op_id
-    app.jinja_env.globals["utc_now_iso"] = lambda: utcnow().isoformat()
+    sync.register("check_in", service.check_in, DayPayload)
+    sync.register("check_out", service.check_out, DayPayload)
+    sync.register("running_late", service.running_late, RunningLatePayload)
+    sync.register_pages(routes.boards_to_keep)

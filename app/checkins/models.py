@@ -1,4 +1,4 @@
-"""Arrivals, wraps and running-late updates, and the operations already applied."""
+"""Arrivals, wraps and running-late updates."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -39,18 +39,3 @@ class CheckIn(db.Model):
 
     person = relationship("Person", foreign_keys=[person_id])
     recorded_by = relationship("Person", foreign_keys=[recorded_by_id])
-
-
-class AppliedOperation(db.Model):
-    """An offline operation already applied: its (user, id) can never apply twice."""
-
-    __tablename__ = "applied_operations"
-    __table_args__ = (sa.UniqueConstraint("user_id", "op_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    op_id: Mapped[str] = mapped_column(sa.String(36))
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(30))
-    applied_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    result: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -1,35 +1,28 @@
-"""The live today board, check-in by hand, and the no-JavaScript fallback for offline actions."""
-import uuid
-
+"""The live today board and check-in by hand."""
+import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.permissions import current_user, login_required
+from app.auth.permissions import login_required
 from app.bounds import query_id
-from app.checkins import service
 from app.checkins.board import board, published_calls, today_shoot_day
-from app.checkins.schemas import OP_KINDS, HandCheckInSchema
-from app.crew.membership import coordination, in_production, membership
+from app.checkins.schemas import HandCheckInSchema
+from app.crew.membership import coordination, in_production
+from app.crew.models import COORDINATOR, Person
 from app.extensions import db
 from app.schedule.models import Production, ShootDay
+from app.sync.forms import apply_now
 from app.timeutil import minutes_of_day, utcnow
-from app.web import htmx_request, render, safe_next
+from app.web import htmx_request, render
 
 bp = Blueprint("checkins", __name__, url_prefix="/p/<int:production_id>")
-FORM_ONLY = ("csrf_token", "op_id", "next")
 
 
-def new_op_id() -> str:
-    """Return a fresh operation id for a rendered form (a double submit is then a duplicate)."""
-    return str(uuid.uuid4())
-
-
-def _apply_now(op_id, production_id: int, kind: str, payload: dict) -> dict:
-    """Apply one operation tapped on this request, through the same path as the outbox."""
-    now = utcnow()
-    op = {"id": str(op_id or uuid.uuid4()), "production_id": production_id, "kind": kind,
-          "tapped_at": now.isoformat(), "payload": payload}
-    return service.apply_batch(current_user().id, [op], now, now)[0]
+def boards_to_keep(user_id: int) -> list[str]:
+    """Return the today board of each production the user coordinates, for their device to keep."""
+    offices = db.session.scalars(sa.select(Person.production_id).where(
+        Person.user_id == user_id, Person.role == COORDINATOR).order_by(Person.production_id))
+    return [url_for("checkins.today", production_id=production_id) for production_id in offices]
 
 
 def _render_board(production: Production, day: ShootDay | None, status: int = 200, message: str = ""):
@@ -67,8 +60,8 @@ def check_in_by_hand(production_id: int):
     except ValidationError:
         abort(422, "Choose who to check in.")
     day = in_production(ShootDay, form["shoot_day_id"], production_id)
-    result = _apply_now(form["op_id"], production_id, "check_in",
-                        {"shoot_day_id": day.id, "person_id": form["person_id"]})
+    result = apply_now(form["op_id"], production_id, "check_in",
+                       {"shoot_day_id": day.id, "person_id": form["person_id"]})
     db.session.commit()
     if result["status"] == "rejected":
         return _render_board(production, day, 422, result["message"])
@@ -76,23 +69,3 @@ def check_in_by_hand(production_id: int):
         return redirect(url_for(".today", production_id=production_id, day=day.id), 303)
     return _render_board(production, day)
 
-
-@bp.post("/actions/<kind>")
-@login_required
-def act(production_id: int, kind: str):
-    """Apply an outbox action posted as a plain form (the page works without JavaScript)."""
-    membership(production_id)
-    if kind not in OP_KINDS:
-        abort(404)
-    form = request.form.to_dict()
-    payload = {key: value for key, value in form.items() if key not in FORM_ONLY}
-    try:
-        op_id = uuid.UUID(form.get("op_id", ""))
-    except ValueError:
-        op_id = None
-    result = _apply_now(op_id, production_id, kind, payload)
-    db.session.commit()
-    if result["status"] in ("rejected", "conflict"):
-        abort(422 if result["status"] == "rejected" else 409, result["message"])
-    back = safe_next(form.get("next")) or url_for("callsheets.my_day", production_id=production_id)
-    return redirect(back, 303)

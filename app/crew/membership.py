@@ -49,3 +49,8 @@ def memberships(user_id: int) -> list[Person]:
     """Return every membership of a user, production by production."""
     return list(db.session.scalars(sa.select(Person).where(Person.user_id == user_id)
                                    .order_by(Person.production_id)))
+
+
+def memberships_by_production(user_id: int) -> dict[int, Person]:
+    """Return a user's memberships by production id (who acts on which production, for sync)."""
+    return {person.production_id: person for person in memberships(user_id)}

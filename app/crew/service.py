@@ -4,22 +4,10 @@ from sqlalchemy.orm import selectinload
 
 from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
+from app.sync import Rejected  # noqa: F401  (the one refusal; imported from here by older views)
 
 PERSON_FIELDS = ("name", "email", "phone", "share_phone", "share_email", "role", "job_title",
                  "department_id", "is_department_head", "cast_number", "character", "min_rest")
-
-
-class Rejected(Exception):
-    """Well-formed input that clashes with the production's data; errors map field → messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(" ".join(message for messages in errors.values() for message in messages))
-        self.errors = errors
-
-    @classmethod
-    def on(cls, field: str, message: str) -> "Rejected":
-        """Return a rejection of one field."""
-        return cls({field: [message]})
 
 
 def departments(production_id: int) -> list[Department]:

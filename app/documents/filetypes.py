@@ -9,6 +9,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from app.sync import Rejected  # the content is not a kind of file we keep; the message says why
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -16,10 +18,6 @@ class FileType:
     extension: str
     label: str
     inline: bool = False  # shown in the browser rather than saved
-
-
-class Rejected(ValueError):
-    """The content is not a kind of file we keep; the message says why, for a person."""
 
 
 PDF = FileType("application/pdf", "pdf", "PDF", inline=True)

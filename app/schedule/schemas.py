@@ -4,13 +4,15 @@ import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.bounds import MAX_ID, form_id, printable, printable_lines
+from app.bounds import MAX_ID, Id, form_id, printable, printable_lines
 from app.crew.schemas import FormSchema, Offset, RestHours
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
+OFFLINE_DAY_FIELDS = ("general_call", "shooting_call", "breakfast", "lunch", "estimated_wrap", "notes",
+                      "safety_notes", "weather", "walkie_channels", "breakfast_place", "lunch_place")
 INT_EXT = ("INT", "EXT", "INT/EXT")
 #: A plausible shoot date. Calls run to 47:59 and pages add days to it: a day near year 1 or 9999
 #: would be stored, then break the office page and every calendar feed of the production.
@@ -19,6 +21,7 @@ SHOOT_DATES = validate.Range(min=datetime.date(1900, 1, 1), max=datetime.date(29
 DAY_NIGHT = ("DAY", "NIGHT", "DAWN", "DUSK")
 PAGES = re.compile(r"^(?:(\d{1,3})\s+)?(\d{1,3})\s*/\s*(\d{1,3})$|^(\d{1,3})$|^(\d{1,4})\s*(?:e|eighths?)$")
 MAX_EIGHTHS = 99 * 8
+MAX_CLOCK = 47 * 60 + 59
 COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
                 "Europe/Madrid", "Europe/Rome", "Europe/Prague", "Europe/Budapest", "Europe/Athens",
                 "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Seoul", "Asia/Tokyo",
@@ -76,10 +79,16 @@ def format_pages(eighths: int | None) -> str:
 
 
 class Clock(fields.Field):
-    """A wall-clock time 'HH:MM' as minutes from the day's midnight (up to 47:59)."""
+    """A wall-clock time as minutes from the day's midnight (up to 47:59).
+
+    Typed 'HH:MM' (or 0730 on a number pad), or minutes as a number from a queued offline edit."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 0 <= value <= MAX_CLOCK:
+                return value
+            raise ValidationError("Use a time between 00:00 and 47:59.")
+        if not isinstance(value, str) or not value.isascii():
             raise ValidationError("Use 24-hour time like 07:30.")
         value = value.replace(".", ":")
         if value.isdigit() and len(value) in (3, 4):  # 0730 or 730, as typed on a number pad
@@ -200,13 +209,21 @@ class DaySchema(FormSchema):
     notes, safety_notes, walkie_channels, background = (
         fields.String(validate=[validate.Length(max=5000), printable_lines]) for _ in range(4))
     version = fields.Integer(allow_none=True, load_only=True, validate=validate.Range(min=0, max=MAX_ID))
+    # Wrap after general call is judged with the day's stored values (schedule.service), so an
+    # edit of one field, from this form or from a queued offline edit, meets the same rule.
 
-    @validates_schema
-    def wrap_after_call(self, data, **kwargs):
-        call, wrap = data.get("general_call"), data.get("estimated_wrap")
-        if call is not None and wrap is not None and wrap <= call:
-            raise ValidationError("Wrap is before general call. After midnight, write 25:30 for 01:30.",
-                                  "estimated_wrap")
+
+class DayEditPayload(Schema):
+    """A queued offline edit of one shoot-day field; the value is then read by DaySchema."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    entity = fields.String(required=True, validate=validate.OneOf(["shoot_day"]))
+    entity_id = Id(strict=False, required=True)
+    field = fields.String(required=True, validate=validate.OneOf(OFFLINE_DAY_FIELDS))
+    value = fields.Raw(required=True, allow_none=True)
+    base_version = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class SceneSchema(FormSchema):

@@ -5,10 +5,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.crew.models import COORDINATOR, Department, Person
-from app.crew.service import Rejected
 from app.extensions import db
 from app.schedule.calls import cast_in_scenes
 from app.schedule.models import DepartmentCall, Location, PersonCall, Production, ShootDay
+from app.sync import Rejected
 
 PRODUCTION_FIELDS = ("title", "company", "timezone", "office_phone", "office_address", "revision_colours",
                      "min_rest_crew", "min_rest_cast")
@@ -17,6 +17,7 @@ LOCATION_FIELDS = ("name", "address", "latitude", "longitude", "parking", "base_
 DAY_FIELDS = ("date", "day_number", "location_id", "general_call", "shooting_call", "breakfast",
               "breakfast_place", "lunch", "lunch_place", "estimated_wrap", "weather", "notes",
               "safety_notes", "walkie_channels", "background")
+WRAP_BEFORE_CALL = "Wrap is before general call. After midnight, write 25:30 for 01:30."
 
 
 class StaleDay(Exception):
@@ -85,9 +86,15 @@ def shoot_days(production_id: int) -> list[ShootDay]:
                                    .options(selectinload(ShootDay.location)).order_by(ShootDay.date)))
 
 
-def _check_day(production_id: int, data: dict, day_id: int | None = None) -> None:
+def _check_day(production_id: int, data: dict, day: ShootDay | None = None) -> None:
+    """Refuse a day's new values that clash with its other days, locations or its own times."""
     errors: dict[str, list[str]] = {}
-    others = sa.and_(ShootDay.production_id == production_id, ShootDay.id != (day_id or 0))
+    others = sa.and_(ShootDay.production_id == production_id, ShootDay.id != (day.id if day else 0))
+    # Judged on the values the day will have, so one field edited alone meets the rule too.
+    call = data.get("general_call", day.general_call if day else None)
+    wrap = data.get("estimated_wrap", day.estimated_wrap if day else None)
+    if call is not None and wrap is not None and wrap <= call:
+        errors["estimated_wrap"] = [WRAP_BEFORE_CALL]
     if data.get("date") is not None:
         clash = db.session.scalar(sa.select(ShootDay).where(others, ShootDay.date == data["date"]))
         if clash is not None:
@@ -133,7 +140,7 @@ def update_day(day: ShootDay, data: dict, based_on_version: int | None = None) -
     """Change a shoot day's fields; refuse an edit based on an older version."""
     if based_on_version is not None and based_on_version != day.version:
         raise StaleDay(day)
-    _check_day(day.production_id, data, day.id)
+    _check_day(day.production_id, data, day)
     for key in DAY_FIELDS:
         if key in data:
             setattr(day, key, data[key])
