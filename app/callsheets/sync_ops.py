@@ -95,4 +95,4 @@ def changes_since(user_id: int, since: datetime | None, now: datetime) -> list[d
 def my_days_to_keep(user_id: int) -> list[str]:
     """Return My day of each of the user's productions, for their phone to keep."""
     return [url_for("callsheets.my_day", production_id=person.production_id)
-            for person in _memberships(user_id)]
+            for person in memberships(user_id)]

@@ -7,18 +7,16 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from itertools import accumulate
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.bounds import Id
+from app.web import nests_deeper_than
 
 MAX_OPS = 200
 CURSOR = re.compile(r"v1:([0-9]{1,15})")
 # A cursor a little ahead of the server (another host's clock) is fine; further is a reset.
 CURSOR_LEEWAY = timedelta(days=1)
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
 class Rejected(Exception):
@@ -119,17 +117,15 @@ class OperationSchema(Loose):
 def read_batch(raw: bytes, max_bytes: int, max_depth: int = 20):
     """Parse a JSON body of at most max_bytes nested at most max_depth deep; raise BadBatch.
 
-    The depth is counted before parsing, so a 2,000-level body never reaches the decoder.
-    (A minimal local twin of app.web.json_body(max_depth=...), which the lead merges.)"""
+    The depth is counted before parsing (`app.web.nests_deeper_than`, as for every JSON body),
+    so a 2,000-level body never reaches the decoder."""
     if len(raw) > max_bytes:
         raise BadBatch(413, "too_large", "Too much at once; send fewer actions per batch.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadBatch(400, "bad_json", "The request was not UTF-8 JSON.") from None
-    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
-    steps = (1 if bracket in "[{" else -1 for bracket in brackets)
-    if max(accumulate(steps), default=0) > max_depth:
+    if nests_deeper_than(raw, max_depth):
         raise BadBatch(400, "too_deep", f"The request nests deeper than {max_depth} levels.")
     try:
         return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
