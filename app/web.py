@@ -106,7 +106,9 @@ def _refuse_nul():
     text cannot hold it (a search or a token with NUL would fail in the database, a 500)."""
     if "\x00" in request.path:
         abort(404)
-    for values in (request.args, request.form):
+    # Only form bodies: touching request.form would read (and size-check) a JSON or file body early.
+    forms = (request.form,) if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") else ()
+    for values in (request.args, *forms):
         if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
             abort(400, "Remove the NUL character (\\0) from the text.")
 
