@@ -159,6 +159,18 @@ def json_body(max_depth: int = 20):
     return request.get_json(silent=True)
 
 
+def _refuse_nul():
+    """Refuse NUL anywhere in the path, query or form: no field of ours means it, and PostgreSQL
+    text cannot hold it (a search or a token with NUL would fail in the database, a 500)."""
+    if "\x00" in request.path:
+        abort(404)
+    # Only form bodies: touching request.form would read (and size-check) a JSON or file body early.
+    forms = (request.form,) if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") else ()
+    for values in (request.args, *forms):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            abort(400, "Remove the NUL character (\\0) from the text.")
+
+
 def _is_contention(error: OperationalError) -> bool:
     """Return True for a lock or serialization conflict that the same request may win on a retry."""
     sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)  # psycopg 3, 2
@@ -193,3 +205,4 @@ def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(OperationalError, _busy)
+    app.before_request(_refuse_nul)

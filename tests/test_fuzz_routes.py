@@ -29,7 +29,7 @@ IDS = [str(2**31), str(2**63), str(10**20), "-1", "0"]
 #: In range for the URL converter, so the view itself runs (the others stop at routing).
 ROUTED_IDS = ["0", str(2**31 - 1)]
 DATES = ["0001-01-01", "9999-12-31"]
-STRINGS = ["line\r\nbreak\x00nul\x0bvt\u3000", "x" * 5000, "²", "/%09/evil.example"]
+STRINGS = ["line\r\nbreak\x0bvt\u3000", "nul\x00byte", "x" * 5000, "²", "/%09/evil.example"]
 HOSTILE = IDS + DATES + STRINGS
 DEEP_JSON = "[" * 2000 + "]" * 2000
 #: Query-string names read by views outside the schemas.
