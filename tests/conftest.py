@@ -2,13 +2,15 @@
 import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
+from template_databases import SharedBytecode, copy_demo, empty_database
 
 pytest_plugins = ["callsheet_fixtures"]  # the `film` fixture of the call sheet tests
 
@@ -37,59 +39,50 @@ class CallboardClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-_fresh_schema = {"done": False}
+_compiled_templates = SharedBytecode()
 
 
-def _reset(connection) -> None:
-    """Give the test every table, empty; PostgreSQL starts each run from a fresh schema.
+def build_app(database_url: str, instance: Path) -> Flask:
+    """Return the app on database_url, keeping its keys and documents in instance."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CALLBOARD_INSTANCE_PATH", str(instance))
+        app = create_app({
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+        })
+    app.test_client_class = CallboardClient
+    app.jinja_env.bytecode_cache = _compiled_templates
+    return app
 
-    A PostgreSQL database outlives runs (and tests that drop tables), so the first test of a
-    run replaces the schema, and every test creates what is missing before emptying it.
-    """
-    postgresql = connection.dialect.name == "postgresql"
-    if postgresql and not _fresh_schema["done"]:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-        _fresh_schema["done"] = True
-    db.metadata.create_all(connection)
-    if postgresql:
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+@pytest.fixture(scope="session", autouse=True)
+def _instance_outside_the_checkout(tmp_path_factory):
+    """Apps that tests build by hand keep keys and documents in a temporary folder too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CALLBOARD_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        yield
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
-        "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
-    })
-    app.test_client_class = CallboardClient
+    app = build_app(DATABASE_URL, tmp_path / "instance")
     # Requests reuse an app context that is already pushed (and its g and db.session),
     # so tests push one only around their own database work.
-    with app.app_context():
-        with db.engine.begin() as connection:
-            _reset(connection)
+    empty_database(app)
     yield app
     with app.app_context():
         db.session.remove()
-        if db.engine.dialect.name == "sqlite":
-            db.drop_all()
-        db.engine.dispose()
+        db.engine.dispose()  # an in-memory SQLite database goes with its connection
 
 
 @pytest.fixture
 def threaded_app(tmp_path):
     """An app on a database that several threads can use at once (a SQLite file, or PostgreSQL)."""
     url = DATABASE_URL if DATABASE_URL.startswith("postgresql") else f"sqlite:///{tmp_path / 'threads.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
-                      "PASSWORD_HASH_PARAMS": CHEAP_HASHING})
-    app.test_client_class = CallboardClient
-    with app.app_context():
-        db.create_all()
-        with db.engine.begin() as connection:
-            _reset(connection)
+    app = build_app(url, tmp_path / "instance")
+    empty_database(app)
     yield app
     with app.app_context():
         db.session.remove()
@@ -103,13 +96,8 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    """The seeded demo productions, starting today."""
-    from app.seed import seed_demo
-
-    with app.app_context():
-        seed_demo(date.today())
-        db.session.commit()
-    return app
+    """The seeded demo productions, starting today (seeded once per run, copied per test)."""
+    return copy_demo(app, date.today())
 
 
 class AuthActions:

@@ -47,12 +47,12 @@ def open_and_accept(app, path, client=None):
 
 
 @pytest.fixture
-def office(demo):
+def inviting_coordinator(demo):
     return signed_in_client(demo)
 
 
-def test_the_office_gets_a_link_and_a_qr_code_for_a_person(demo, office):
-    response = office.post(f"/p/1/people/{person_id(demo, 'Tom Keller')}/invite")
+def test_the_office_gets_a_link_and_a_qr_code_for_a_person(demo, inviting_coordinator):
+    response = inviting_coordinator.post(f"/p/1/people/{person_id(demo, 'Tom Keller')}/invite")
     page = response.get_data(as_text=True)
     link = INVITE_URL.search(page).group(1)
     assert re.fullmatch(r"http://localhost/invite/[A-Za-z0-9_-]{32}", link)
@@ -63,9 +63,9 @@ def test_the_office_gets_a_link_and_a_qr_code_for_a_person(demo, office):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_invite_card_swaps_in_place_for_htmx(demo, office):
+def test_the_invite_card_swaps_in_place_for_htmx(demo, inviting_coordinator):
     pid = person_id(demo, "Tom Keller")
-    response = office.post(f"/p/1/people/{pid}/invite", headers={"HX-Request": "true"})
+    response = inviting_coordinator.post(f"/p/1/people/{pid}/invite", headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True).strip()
     assert fragment.startswith(f'<section class="card access" id="access-{pid}"')
     assert "<html" not in fragment and fragment.endswith("</section>")
@@ -77,9 +77,9 @@ def test_crew_cannot_issue_invites(demo):
     assert crew.post(f"/p/1/people/{person_id(demo, 'Tom Keller')}/invite").status_code == 403
 
 
-def test_an_invite_for_another_productions_person_is_404(demo, office):
+def test_an_invite_for_another_productions_person_is_404(demo, inviting_coordinator):
     night_ferry_person = person_id(demo, "Rhys Evans", production_id=2)
-    assert office.post(f"/p/1/people/{night_ferry_person}/invite").status_code == 404
+    assert inviting_coordinator.post(f"/p/1/people/{night_ferry_person}/invite").status_code == 404
     with demo.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Invite.id))) == 0
 
