@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -14,7 +15,29 @@ from template_databases import SharedBytecode, copy_demo, empty_database
 
 pytest_plugins = ["callsheet_fixtures"]  # the `film` fixture of the call sheet tests
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite://")
+
+
+def _database_of_this_worker(url: str) -> str:
+    """Return url, or under pytest-xdist on PostgreSQL a database of this worker's own (made once).
+
+    Each test process replaces the schema of its database on its first test and empties it on
+    every test, so parallel workers must not share one.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    given = sa.engine.make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = sa.create_engine(given, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        if connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": own.database}) is None:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+DATABASE_URL = _database_of_this_worker(os.environ.get("DATABASE_URL", "sqlite://"))
 CHEAP_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 

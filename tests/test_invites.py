@@ -1,8 +1,6 @@
 """Invite links: single use, expiring, shown as a link and a QR code; they sign a device in."""
 import re
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -262,9 +260,3 @@ def test_an_account_already_on_the_production_under_another_name_is_not_linked_t
     _, response = open_and_accept(demo, path, client=chris)
     assert response.status_code == 409
     assert "already on this production" in response.get_data(as_text=True)
-
-
-def test_the_share_link_script_passes_its_node_tests():
-    script_tests = Path(__file__).parent / "js" / "share-link.test.mjs"
-    result = subprocess.run(["node", "--test", str(script_tests)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr

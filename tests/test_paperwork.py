@@ -279,6 +279,7 @@ console.log(JSON.stringify(keepListFromPage(readFileSync(0, "utf8"))));
 """
 
 
+@pytest.mark.slow  # runs node
 def test_the_service_worker_reads_the_same_keep_list_from_a_my_day_it_saves_in_the_background(
         paperwork_film, papers, client, auth):
     file(paperwork_film, "Day 2 sides & call times", kind="sides", day=1, needed=True)
