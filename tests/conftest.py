@@ -1,6 +1,7 @@
 """Test fixtures: a real database (SQLite in memory, or PostgreSQL from DATABASE_URL)."""
 import os
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -80,12 +81,21 @@ def build_app(database_url: str, instance: Path) -> Flask:
     return app
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _instance_outside_the_checkout(tmp_path_factory):
-    """Apps that tests build by hand keep keys and documents in a temporary folder too."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CALLBOARD_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-        yield
+def pytest_configure(config):
+    """Apps built outside the fixtures (even while collecting) keep keys and documents out of the checkout."""
+    # Removed at unconfigure, or at exit where a pytest-xdist worker skips that hook.
+    instance = tempfile.TemporaryDirectory(prefix="callboard-instance-")
+    config.callboard_instance = (os.environ.get("CALLBOARD_INSTANCE_PATH"), instance)
+    os.environ["CALLBOARD_INSTANCE_PATH"] = instance.name
+
+
+def pytest_unconfigure(config):
+    before, instance = config.callboard_instance
+    if before is None:
+        os.environ.pop("CALLBOARD_INSTANCE_PATH", None)
+    else:
+        os.environ["CALLBOARD_INSTANCE_PATH"] = before
+    instance.cleanup()
 
 
 @pytest.fixture
