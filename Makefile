@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 CHROMIUM := /usr/bin/chromium
-# node's own test-file patterns, under sync/ (the service worker and the outbox)
-SYNC_TESTS = $(shell find sync -type f \( -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' \
-	-o -path '*/test/*.mjs' -o -path '*/test/*.js' -o -path '*/test/*.cjs' \) -not -path '*/node_modules/*' 2>/dev/null | sort)
+# Every JavaScript test (service worker, outbox, page scripts) lives in sync/test/.
+JS_TESTS = $(wildcard sync/test/*.test.mjs)
+# Parallel pytest workers (pytest-xdist): one per core; XDIST=0 runs in this process.
+XDIST ?= auto
 export FLASK_APP := app:create_app
 
-.PHONY: run test test-python test-e2e test-js test-postgres chromium nodejs migrate seed bench clean
+.PHONY: run test test-fast test-python test-e2e test-js test-postgres lint chromium nodejs migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(APT) update && $(APT) install python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -41,28 +42,38 @@ nodejs:
 	@command -v node >/dev/null 2>&1 || { $(APT) update && $(APT) install nodejs; }
 	@command -v node >/dev/null 2>&1 || { echo "node is still missing" >&2; exit 1; }
 
-# Every test: Python and real-browser (pytest), then the service worker's (node --test).
+# Every test: Python (in parallel), real-browser (one at a time), then JavaScript (node --test).
 # A failing or empty run fails: pytest exits 5 when it collects no test.
 test: $(VENV)/.dev-installed chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not e2e" -n $(XDIST)
+	$(BIN)/pytest -m e2e
 	@$(MAKE) --no-print-directory test-js
 
+# The inner loop: no browser, no server or worker processes (`slow`), in parallel.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/pytest -m "not e2e and not slow" -n $(XDIST)
+
 test-python: $(VENV)/.dev-installed
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e" -n $(XDIST)
 
 test-e2e: $(VENV)/.dev-installed chromium
 	$(BIN)/pytest -m e2e
 
 test-js:
-ifeq ($(strip $(SYNC_TESTS)),)
-	@echo "test-js: no service-worker tests in sync/ yet"
+ifeq ($(strip $(JS_TESTS)),)
+	@echo "test-js: no JavaScript tests in sync/test/ yet"
 else
 	@$(MAKE) --no-print-directory nodejs
-	node --test $(SYNC_TESTS)
+	node --test $(JS_TESTS)
 endif
 
+# ruff's checks and its formatter's verdict (run `$(BIN)/ruff format` to apply it).
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 test-postgres: $(VENV)/.dev-installed
-	DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not e2e"
+	DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not e2e" -n $(XDIST)
 
 # Each bench/<name>.py (not _helpers) runs as `python -m bench.<name>` and prints its ratios.
 bench: $(VENV)/.dev-installed

@@ -13,7 +13,7 @@ from app.callsheets.models import CallSheetRevision
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import PersonCall, Production, ShootDay
-from app.seed import seed_demo
+from template_databases import copy_demo
 
 CREW = "crew@example.com"
 COORDINATOR = "coordinator@example.com"
@@ -74,9 +74,8 @@ def _person(production_id: int, name: str) -> int:
 
 @pytest.fixture
 def film(app):
+    copy_demo(app, production_today())
     with app.app_context():
-        seed_demo(production_today())
-        db.session.commit()
         film_id, short_id = (db.session.scalar(sa.select(Production.id).where(Production.title == title))
                              for title in ("The Iron Men", "Night Ferry (short)"))
         day_ids = list(db.session.scalars(sa.select(ShootDay.id).where(

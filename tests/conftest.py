@@ -1,18 +1,44 @@
 """Test fixtures: a real database (SQLite in memory, or PostgreSQL from DATABASE_URL)."""
 import os
 import re
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
+from template_databases import SharedBytecode, copy_demo, empty_database
 
 pytest_plugins = ["callsheet_fixtures"]  # the `film` fixture of the call sheet tests
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite://")
+
+
+def _database_of_this_worker(url: str) -> str:
+    """Return url, or under pytest-xdist on PostgreSQL a database of this worker's own (made once).
+
+    Each test process replaces the schema of its database on its first test and empties it on
+    every test, so parallel workers must not share one.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    given = sa.engine.make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = sa.create_engine(given, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        if connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": own.database}) is None:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+DATABASE_URL = _database_of_this_worker(os.environ.get("DATABASE_URL", "sqlite://"))
 CHEAP_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -37,59 +63,59 @@ class CallboardClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-_fresh_schema = {"done": False}
+_compiled_templates = SharedBytecode()
 
 
-def _reset(connection) -> None:
-    """Give the test every table, empty; PostgreSQL starts each run from a fresh schema.
+def build_app(database_url: str, instance: Path) -> Flask:
+    """Return the app on database_url, keeping its keys and documents in instance."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CALLBOARD_INSTANCE_PATH", str(instance))
+        app = create_app({
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+        })
+    app.test_client_class = CallboardClient
+    app.jinja_env.bytecode_cache = _compiled_templates
+    return app
 
-    A PostgreSQL database outlives runs (and tests that drop tables), so the first test of a
-    run replaces the schema, and every test creates what is missing before emptying it.
-    """
-    postgresql = connection.dialect.name == "postgresql"
-    if postgresql and not _fresh_schema["done"]:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-        _fresh_schema["done"] = True
-    db.metadata.create_all(connection)
-    if postgresql:
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+def pytest_configure(config):
+    """Apps built outside the fixtures (even while collecting) keep keys and documents out of the checkout."""
+    # Removed at unconfigure, or at exit where a pytest-xdist worker skips that hook.
+    instance = tempfile.TemporaryDirectory(prefix="callboard-instance-")
+    config.callboard_instance = (os.environ.get("CALLBOARD_INSTANCE_PATH"), instance)
+    os.environ["CALLBOARD_INSTANCE_PATH"] = instance.name
+
+
+def pytest_unconfigure(config):
+    before, instance = config.callboard_instance
+    if before is None:
+        os.environ.pop("CALLBOARD_INSTANCE_PATH", None)
+    else:
+        os.environ["CALLBOARD_INSTANCE_PATH"] = before
+    instance.cleanup()
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
-        "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
-    })
-    app.test_client_class = CallboardClient
+    app = build_app(DATABASE_URL, tmp_path / "instance")
     # Requests reuse an app context that is already pushed (and its g and db.session),
     # so tests push one only around their own database work.
-    with app.app_context():
-        with db.engine.begin() as connection:
-            _reset(connection)
+    empty_database(app)
     yield app
     with app.app_context():
         db.session.remove()
-        if db.engine.dialect.name == "sqlite":
-            db.drop_all()
-        db.engine.dispose()
+        db.engine.dispose()  # an in-memory SQLite database goes with its connection
 
 
 @pytest.fixture
 def threaded_app(tmp_path):
     """An app on a database that several threads can use at once (a SQLite file, or PostgreSQL)."""
     url = DATABASE_URL if DATABASE_URL.startswith("postgresql") else f"sqlite:///{tmp_path / 'threads.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
-                      "PASSWORD_HASH_PARAMS": CHEAP_HASHING})
-    app.test_client_class = CallboardClient
-    with app.app_context():
-        db.create_all()
-        with db.engine.begin() as connection:
-            _reset(connection)
+    app = build_app(url, tmp_path / "instance")
+    empty_database(app)
     yield app
     with app.app_context():
         db.session.remove()
@@ -103,13 +129,8 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    """The seeded demo productions, starting today."""
-    from app.seed import seed_demo
-
-    with app.app_context():
-        seed_demo(date.today())
-        db.session.commit()
-    return app
+    """The seeded demo productions, starting today (seeded once per run, copied per test)."""
+    return copy_demo(app, date.today())
 
 
 class AuthActions:

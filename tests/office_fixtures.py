@@ -55,7 +55,7 @@ def ferry_office(demo, night_ferry):
 
 
 @pytest.fixture
-def office(demo, client, auth):
+def coordinator(demo, client, auth):
     """A client signed in as the demo coordinator."""
     auth.login()
     return client

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import DepartmentCall, PersonCall, Production, ShootDay
 from app.schedule.service import set_department_call, set_person_call
-from office_fixtures import HX, iron_men, office  # noqa: F401
+from office_fixtures import HX, iron_men, coordinator  # noqa: F401
 
 
 @pytest.fixture
@@ -113,11 +113,11 @@ def general_call_form(value):
     return {"general_call": value, "estimated_wrap": ""}
 
 
-def test_moving_general_call_in_the_editor_visibly_moves_calls_not_overridden(office, demo, iron_men):
+def test_moving_general_call_in_the_editor_visibly_moves_calls_not_overridden(coordinator, demo, iron_men):
     marta = person_id(demo, "Marta Kowalska", iron_men.production)  # Camera, offset 0
     hugo = person_id(demo, "Hugo Petit", iron_men.production)  # Art, offset -1:00
     eleanor = person_id(demo, "Eleanor Vance", iron_men.production)  # cast with own call 07:00
-    response = office.post(f"/p/{iron_men.production}/days/{iron_men.day}", data=general_call_form("08:15"),
+    response = coordinator.post(f"/p/{iron_men.production}/days/{iron_men.day}", data=general_call_form("08:15"),
                            headers=HX)
     body = response.get_data(as_text=True)
     assert ">08:15</strong>" in call_row(body, marta)
@@ -125,40 +125,42 @@ def test_moving_general_call_in_the_editor_visibly_moves_calls_not_overridden(of
     assert ">07:00</strong>" in call_row(body, eleanor) and "own call" in call_row(body, eleanor)
 
 
-def test_general_call_after_midnight_shows_next_day_calls(office, demo, iron_men):
+def test_general_call_after_midnight_shows_next_day_calls(coordinator, demo, iron_men):
     marta = person_id(demo, "Marta Kowalska", iron_men.production)
     hugo = person_id(demo, "Hugo Petit", iron_men.production)
-    response = office.post(f"/p/{iron_men.production}/days/{iron_men.day}",
+    response = coordinator.post(f"/p/{iron_men.production}/days/{iron_men.day}",
                            data=general_call_form("24:30"), headers=HX)
     body = response.get_data(as_text=True)
     assert ">00:30 +1</strong>" in call_row(body, marta)
     assert ">23:30</strong>" in call_row(body, hugo)
 
 
-def test_setting_and_clearing_a_persons_own_call(office, demo, iron_men):
+def test_setting_and_clearing_a_persons_own_call(coordinator, demo, iron_men):
     marta = person_id(demo, "Marta Kowalska", iron_men.production)
     url = f"/p/{iron_men.production}/days/{iron_men.day}/calls/{marta}"
-    response = office.post(url, data={"call_override": "06:10", "notes": "Lens test", "action": "save"}, headers=HX)
+    response = coordinator.post(url, data={"call_override": "06:10", "notes": "Lens test", "action": "save"},
+                                headers=HX)
     row = response.get_data(as_text=True)
     assert row.lstrip().startswith(f'<form id="call-{marta}"') and ">06:10</strong>" in row and "own call" in row
-    response = office.post(url, data={"call_override": "06:10", "notes": "Lens test", "action": "clear"}, headers=HX)
+    response = coordinator.post(url, data={"call_override": "06:10", "notes": "Lens test", "action": "clear"},
+                                headers=HX)
     row = response.get_data(as_text=True)
     assert ">07:00</strong>" in row and "own call" not in row and 'value="Lens test"' in row
     with demo.app_context():
         assert db.session.get(ShootDay, iron_men.day).version == 3
 
 
-def test_not_called_toggle_and_cast_times(office, demo, iron_men):
+def test_not_called_toggle_and_cast_times(coordinator, demo, iron_men):
     marta = person_id(demo, "Marta Kowalska", iron_men.production)
     url = f"/p/{iron_men.production}/days/{iron_men.day}/calls/{marta}"
-    row = office.post(url, data={"action": "not-called"}, headers=HX).get_data(as_text=True)
+    row = coordinator.post(url, data={"action": "not-called"}, headers=HX).get_data(as_text=True)
     assert "Not called" in row and 'value="call"' in row
-    response = office.post(url, data={"action": "call"})
+    response = coordinator.post(url, data={"action": "call"})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"#call-{marta}")
     clara = person_id(demo, "Clara Jensen", iron_men.production)  # cast, not in Day 1's scenes
     url = f"/p/{iron_men.production}/days/{iron_men.day}/calls/{clara}"
-    office.post(url, data={"action": "call"})
-    row = office.post(url, data={"call_override": "", "pickup": "05:45", "hair_makeup_wardrobe": "06:30",
+    coordinator.post(url, data={"action": "call"})
+    row = coordinator.post(url, data={"call_override": "", "pickup": "05:45", "hair_makeup_wardrobe": "06:30",
                                  "on_set": "08:00", "day_status": "SWF", "notes": ""}, headers=HX)
     body = row.get_data(as_text=True)
     assert 'value="05:45"' in body and '<option value="SWF" selected>' in body
@@ -169,15 +171,15 @@ def test_not_called_toggle_and_cast_times(office, demo, iron_men):
             True, 345, 390, 480, "SWF")
 
 
-def test_a_wrong_call_time_is_a_field_error_in_the_row_and_nothing_changes(office, demo, iron_men):
+def test_a_wrong_call_time_is_a_field_error_in_the_row_and_nothing_changes(coordinator, demo, iron_men):
     eleanor = person_id(demo, "Eleanor Vance", iron_men.production)
     url = f"/p/{iron_men.production}/days/{iron_men.day}/calls/{eleanor}"
-    response = office.post(url, data={"call_override": "06:00", "pickup": "5:75", "day_status": "X"}, headers=HX)
+    response = coordinator.post(url, data={"call_override": "06:00", "pickup": "5:75", "day_status": "X"}, headers=HX)
     assert response.status_code == 422
     row = response.get_data(as_text=True)
     assert row.lstrip().startswith(f'<form id="call-{eleanor}"') and "up to 47:59" in row
     assert "Choose SW, W, WF, SWF or H." in row and 'value="5:75"' in row
-    page = office.post(url, data={"call_override": "6.75"})
+    page = coordinator.post(url, data={"call_override": "6.75"})
     assert page.status_code == 422 and "<html" in page.get_data(as_text=True)
     with demo.app_context():
         call = next(c for c in day_calls(db.session.get(ShootDay, iron_men.day)) if c.person.id == eleanor)
@@ -185,15 +187,15 @@ def test_a_wrong_call_time_is_a_field_error_in_the_row_and_nothing_changes(offic
         assert db.session.get(ShootDay, iron_men.day).version == 1
 
 
-def test_a_department_offset_for_the_day_moves_its_people(office, demo, iron_men):
+def test_a_department_offset_for_the_day_moves_its_people(coordinator, demo, iron_men):
     with demo.app_context():
         camera = db.session.scalar(sa.select(Department.id).where(
             Department.production_id == iron_men.production, Department.name == "Camera"))
     marta = person_id(demo, "Marta Kowalska", iron_men.production)
     url = f"/p/{iron_men.production}/days/{iron_men.day}/departments/{camera}"
-    response = office.post(url, data={"call_offset": "-0:45", "notes": "Steadicam day"}, headers=HX)
+    response = coordinator.post(url, data={"call_offset": "-0:45", "notes": "Steadicam day"}, headers=HX)
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith('<section id="department-calls"') and "today -0:45" in body
     assert ">06:15</strong>" in call_row(body, marta)
-    bad = office.post(url, data={"call_offset": "soon", "notes": "x"}, headers=HX)
+    bad = coordinator.post(url, data={"call_offset": "soon", "notes": "x"}, headers=HX)
     assert bad.status_code == 422 and "Use an offset like -0:30" in bad.get_data(as_text=True)

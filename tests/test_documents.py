@@ -40,7 +40,7 @@ def store(app, tmp_path):
 
 
 @pytest.fixture
-def office(demo, store):
+def document_productions(demo, store):
     """The demo productions, an Art crew account, and a coordinator of the short film only."""
     with demo.app_context():
         art = db.session.scalar(sa.select(Person).where(Person.name == "Hugo Petit"))
@@ -53,8 +53,8 @@ def office(demo, store):
 
 
 @pytest.fixture
-def iron(office):
-    return office["iron"]
+def iron(document_productions):
+    return document_productions["iron"]
 
 
 def post_file(client, url, content, filename, **fields):
@@ -199,8 +199,9 @@ def test_crew_cannot_upload_change_or_archive(client, auth, iron, shared):
     assert client.post(f"{doc}/restore").status_code == 403
 
 
-def test_another_productions_coordinator_gets_404_for_documents_and_downloads(client, auth, office, shared):
-    iron, ferry = office["iron"], office["ferry"]
+def test_another_productions_coordinator_gets_404_for_documents_and_downloads(
+        client, auth, document_productions, shared):
+    iron, ferry = document_productions["iron"], document_productions["ferry"]
     auth.login(FERRY_OFFICE)
     assert client.get(f"/p/{iron.id}/documents/").status_code == 404
     assert client.get(f"/p/{iron.id}/documents/new").status_code == 404
@@ -223,20 +224,22 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, iron, shared):
     ("shoot_day_id", "Choose a shoot day of this production."),
     ("location_id", "Choose a location of this production."),
 ])
-def test_a_day_or_location_of_another_production_is_a_field_error(client, auth, office, store, field, message):
-    ferry = office["ferry"]
+def test_a_day_or_location_of_another_production_is_a_field_error(
+        client, auth, document_productions, store, field, message):
+    ferry = document_productions["ferry"]
     foreign = ferry.days[0] if field == "shoot_day_id" else next(iter(ferry.locations.values()))
     auth.login()
-    response = upload(client, office["iron"].id, **{field: str(foreign)})
+    response = upload(client, document_productions["iron"].id, **{field: str(foreign)})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert document_count(client.application) == 0 and stored_files(store) == []
 
 
-def test_departments_of_another_production_are_a_field_error(client, auth, office):
+def test_departments_of_another_production_are_a_field_error(client, auth, document_productions):
     auth.login()
-    ferry_department = next(iter(office["ferry"].departments.values()))
-    response = upload(client, office["iron"].id, visibility="departments", department_ids=[str(ferry_department)])
+    ferry_department = next(iter(document_productions["ferry"].departments.values()))
+    response = upload(client, document_productions["iron"].id, visibility="departments",
+                      department_ids=[str(ferry_department)])
     assert response.status_code == 422
     assert "Choose departments of this production." in response.get_data(as_text=True)
 

@@ -35,7 +35,7 @@ ART, RHYS = "art@example.com", "rhys@example.com"
 
 
 @pytest.fixture
-def office(film, tmp_path):
+def paperwork_film(film, tmp_path):
     """The demo film with an Art crew account, the short's director signed up, and a document store."""
     film.app.config["DOCUMENT_STORAGE_DIR"] = str(tmp_path / "documents")
     with film.editing() as session:
@@ -91,20 +91,22 @@ def page(client, url) -> str:
 
 
 @pytest.fixture
-def papers(office):
+def papers(paperwork_film):
     """Day 1 (today, Harbour Warehouse) of the film with paperwork of every kind of visibility."""
     return {
-        "permit": file(office, "Dock filming permit", location="Harbour Warehouse", needed=True),
-        "parking": file(office, "Parking map", kind="map", content=PNG, day=0),
-        "camera": file(office, "Camera sides", kind="sides", visibility="departments", departments=["Camera"], day=0),
-        "art": file(office, "Set dressing list", kind="other", visibility="departments", departments=["Art"], day=0),
-        "office": file(office, "Location fee invoice", kind="location_agreement", visibility="coordinators",
+        "permit": file(paperwork_film, "Dock filming permit", location="Harbour Warehouse", needed=True),
+        "parking": file(paperwork_film, "Parking map", kind="map", content=PNG, day=0),
+        "camera": file(paperwork_film, "Camera sides", kind="sides", visibility="departments",
+                       departments=["Camera"], day=0),
+        "art": file(paperwork_film, "Set dressing list", kind="other", visibility="departments",
+                    departments=["Art"], day=0),
+        "office": file(paperwork_film, "Location fee invoice", kind="location_agreement", visibility="coordinators",
                        location="Harbour Warehouse"),
-        "insurance": file(office, "Insurance certificate", kind="insurance", needed=True),
-        "night": file(office, "Night dock permit", day=3, location="Harbour Warehouse"),
-        "beach": file(office, "Beach permit", location="Crosby Beach", needed=True),
-        "general": file(office, "Crew handbook", kind="other"),
-        "old": file(office, "Old parking map", kind="map", content=PNG, day=0, archived=True),
+        "insurance": file(paperwork_film, "Insurance certificate", kind="insurance", needed=True),
+        "night": file(paperwork_film, "Night dock permit", day=3, location="Harbour Warehouse"),
+        "beach": file(paperwork_film, "Beach permit", location="Crosby Beach", needed=True),
+        "general": file(paperwork_film, "Crew handbook", kind="other"),
+        "old": file(paperwork_film, "Old parking map", kind="map", content=PNG, day=0, archived=True),
     }
 
 
@@ -117,11 +119,11 @@ def _revision_url(film, index=0) -> str:
 
 # Which papers a day lists ---------------------------------------------------------------------
 
-def test_a_day_lists_its_own_papers_those_of_its_locations_and_those_needed_every_day(office, papers):
-    with office.app.app_context():
-        dana = db.session.get(Person, office.dana_id)
-        warehouse = _location(db.session, office.id, "Harbour Warehouse")
-        listed = {p.title for p in paperwork(dana, {office.day_ids[0]: [warehouse]})}
+def test_a_day_lists_its_own_papers_those_of_its_locations_and_those_needed_every_day(paperwork_film, papers):
+    with paperwork_film.app.app_context():
+        dana = db.session.get(Person, paperwork_film.dana_id)
+        warehouse = _location(db.session, paperwork_film.id, "Harbour Warehouse")
+        listed = {p.title for p in paperwork(dana, {paperwork_film.day_ids[0]: [warehouse]})}
     assert listed == {"Dock filming permit", "Parking map", "Camera sides", "Set dressing list",
                       "Location fee invoice", "Insurance certificate"}
     # Not listed: the night permit is day 4's although day 4 is at the warehouse too; the beach
@@ -149,24 +151,24 @@ def test_needed_papers_are_listed_once_with_the_first_day_that_needs_them():
     assert [(day, paper.title) for day, paper in needed] == [(1, "Dock permit"), (2, "Day 2 sides")]
 
 
-def test_papers_never_cross_from_one_production_to_another(office, papers):
-    file(office, "Ferry terminal permit", location="Seacombe Ferry Terminal", needed=True,
-         production_id=office.short_id)
-    with office.app.app_context():
-        dana = db.session.get(Person, office.dana_id)
+def test_papers_never_cross_from_one_production_to_another(paperwork_film, papers):
+    file(paperwork_film, "Ferry terminal permit", location="Seacombe Ferry Terminal", needed=True,
+         production_id=paperwork_film.short_id)
+    with paperwork_film.app.app_context():
+        dana = db.session.get(Person, paperwork_film.dana_id)
         rhys = db.session.scalar(sa.select(Person).where(Person.name == "Rhys Evans"))
-        warehouse = _location(db.session, office.id, "Harbour Warehouse")
-        ferry = _location(db.session, office.short_id, "Seacombe Ferry Terminal")
-        on_film = {p.title for p in paperwork(dana, {office.day_ids[0]: [warehouse, ferry]})}
-        for_rhys = {p.title for p in paperwork(rhys, {office.day_ids[0]: [warehouse, ferry]})}
+        warehouse = _location(db.session, paperwork_film.id, "Harbour Warehouse")
+        ferry = _location(db.session, paperwork_film.short_id, "Seacombe Ferry Terminal")
+        on_film = {p.title for p in paperwork(dana, {paperwork_film.day_ids[0]: [warehouse, ferry]})}
+        for_rhys = {p.title for p in paperwork(rhys, {paperwork_film.day_ids[0]: [warehouse, ferry]})}
     assert "Ferry terminal permit" not in on_film
     assert for_rhys == {"Ferry terminal permit"}  # his own production's, never the film's
 
 
 # Who sees what on the call sheet ---------------------------------------------------------------
 
-def test_crew_see_on_the_published_call_sheet_only_the_papers_they_may_see(office, papers, client, auth):
-    url = _revision_url(office)
+def test_crew_see_on_the_published_call_sheet_only_the_papers_they_may_see(paperwork_film, papers, client, auth):
+    url = _revision_url(paperwork_film)
     auth.login("crew@example.com")  # Camera
     assert titles(page(client, url)) == ["Dock filming permit", "Insurance certificate", "Parking map", "Camera sides"]
     auth.login(ART)
@@ -174,41 +176,42 @@ def test_crew_see_on_the_published_call_sheet_only_the_papers_they_may_see(offic
                                          "Set dressing list"]
 
 
-def test_the_coordinator_sees_every_paper_with_who_may_see_it(office, papers, client, auth):
+def test_the_coordinator_sees_every_paper_with_who_may_see_it(paperwork_film, papers, client, auth):
     auth.login()
-    html = page(client, _revision_url(office))
+    html = page(client, _revision_url(paperwork_film))
     assert set(titles(html)) == {"Insurance certificate", "Location fee invoice", "Parking map",
                                  "Dock filming permit", "Camera sides", "Set dressing list"}
     assert "Office only" in html and "Chosen departments" in html
     auth.login("crew@example.com")
-    html = page(client, _revision_url(office))
+    html = page(client, _revision_url(paperwork_film))
     assert "Office only" not in html and "Chosen departments" not in html
 
 
-def test_my_day_shows_the_same_paperwork_on_its_call_sheet(office, papers, client, auth):
+def test_my_day_shows_the_same_paperwork_on_its_call_sheet(paperwork_film, papers, client, auth):
     auth.login("crew@example.com")
-    assert titles(page(client, office.url("/my-day"))) == [
+    assert titles(page(client, paperwork_film.url("/my-day"))) == [
         "Dock filming permit", "Insurance certificate", "Parking map", "Camera sides"]
 
 
-def test_the_draft_call_sheet_lists_the_days_paperwork_for_the_coordinator(office, papers, client, auth):
+def test_the_draft_call_sheet_lists_the_days_paperwork_for_the_coordinator(paperwork_film, papers, client, auth):
     auth.login()
-    html = page(client, office.url(f"/days/{office.day_ids[3]}/callsheet"))  # the night at the warehouse
+    # the night at the warehouse
+    html = page(client, paperwork_film.url(f"/days/{paperwork_film.day_ids[3]}/callsheet"))
     assert set(titles(html)) == {"Night dock permit", "Dock filming permit", "Location fee invoice",
                                  "Insurance certificate"}
 
 
-def test_members_of_another_production_get_no_call_sheet_and_no_paperwork(office, papers, client, auth):
+def test_members_of_another_production_get_no_call_sheet_and_no_paperwork(paperwork_film, papers, client, auth):
     auth.login(RHYS)
-    response = client.get(_revision_url(office))
+    response = client.get(_revision_url(paperwork_film))
     assert response.status_code == 404
     assert "Dock filming permit" not in response.get_data(as_text=True)
 
 
-def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open(office, papers, client, auth):
+def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open(paperwork_film, papers, client, auth):
     auth.login("crew@example.com")
-    html = page(client, _revision_url(office))
-    link = f'/p/{office.id}/documents/{papers["camera"]}/versions/1/download'
+    html = page(client, _revision_url(paperwork_film))
+    link = f'/p/{paperwork_film.id}/documents/{papers["camera"]}/versions/1/download'
     assert f'<li data-doc-url="{link}"><a href="{link}">Camera sides</a>' in html
     for href in set(re.findall(r'data-doc-url="([^"]+)"', html)):
         response = client.get(href, buffered=True)
@@ -218,11 +221,11 @@ def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open
 # Live beside a frozen revision -----------------------------------------------------------------
 
 def test_papers_are_live_a_new_version_or_a_change_of_visibility_shows_without_a_new_revision(
-        office, papers, client, auth):
-    url = _revision_url(office)
-    with office.editing() as session:
+        paperwork_film, papers, client, auth):
+    url = _revision_url(paperwork_film)
+    with paperwork_film.editing() as session:
         document = session.get(Document, papers["camera"])
-        office_person = session.get(Person, office.dana_id)
+        office_person = session.get(Person, paperwork_film.dana_id)
         upload = Upload(filename="sides-v2.pdf", data=PDF + b"v2", kind=filetypes.PDF)
         service.add_version(office_person, document, upload, document_store())
         session.get(Document, papers["permit"]).visibility = "coordinators"
@@ -231,9 +234,9 @@ def test_papers_are_live_a_new_version_or_a_change_of_visibility_shows_without_a
     html = page(client, url)
     assert titles(html) == ["Insurance certificate", "Camera sides"]  # permit: office only now; map: archived
     assert f'/documents/{papers["camera"]}/versions/2/download' in html
-    with office.app.app_context():
+    with paperwork_film.app.app_context():
         revisions = db.session.scalars(sa.select(CallSheetRevision).where(
-            CallSheetRevision.shoot_day_id == office.day_ids[0])).all()
+            CallSheetRevision.shoot_day_id == paperwork_film.day_ids[0])).all()
         assert len(revisions) == 1 and "documents" not in str(revisions[0].content).lower()
 
 
@@ -249,20 +252,21 @@ def _kept(html: str) -> list[tuple[str, str, str]]:
         section.group(0))]
 
 
-def test_my_day_keeps_the_needed_papers_of_the_calls_of_today_and_the_next_two_days(office, papers, client, auth):
-    file(office, "Day 2 sides", kind="sides", day=1, needed=True)
-    file(office, "Day 3 tide table", kind="other", day=2, needed=True)
-    file(office, "Day 4 night permit", day=3, needed=True)
-    file(office, "Art risk assessment", kind="risk_assessment", visibility="departments", departments=["Art"],
+def test_my_day_keeps_the_needed_papers_of_the_calls_of_today_and_the_next_two_days(
+        paperwork_film, papers, client, auth):
+    file(paperwork_film, "Day 2 sides", kind="sides", day=1, needed=True)
+    file(paperwork_film, "Day 3 tide table", kind="other", day=2, needed=True)
+    file(paperwork_film, "Day 4 night permit", day=3, needed=True)
+    file(paperwork_film, "Art risk assessment", kind="risk_assessment", visibility="departments", departments=["Art"],
          day=1, needed=True)
-    publish(office, 1, 2, 3)
+    publish(paperwork_film, 1, 2, 3)
     auth.login("crew@example.com")
-    html = page(client, office.url("/my-day"))
+    html = page(client, paperwork_film.url("/my-day"))
     kept = _kept(html)
     assert [(title, day) for title, _size, day in kept] == [
         ("Dock filming permit", "Day 1"), ("Insurance certificate", "Every day"), ("Day 2 sides", "Day 2"),
         ("Beach permit", "Day 3"), ("Day 3 tide table", "Day 3")]
-    with office.app.app_context():
+    with paperwork_film.app.app_context():
         sizes = {d.title: d.current_version.size for d in db.session.scalars(sa.select(Document))}
     assert all(int(size) == sizes[title] for title, size, _day in kept)
     assert re.search(r'data-keep-documents data-production-id="\d+" data-budget="52428800"', html)
@@ -275,51 +279,53 @@ console.log(JSON.stringify(keepListFromPage(readFileSync(0, "utf8"))));
 """
 
 
+@pytest.mark.slow  # runs node
 def test_the_service_worker_reads_the_same_keep_list_from_a_my_day_it_saves_in_the_background(
-        office, papers, client, auth):
-    file(office, "Day 2 sides & call times", kind="sides", day=1, needed=True)
-    publish(office, 1)
+        paperwork_film, papers, client, auth):
+    file(paperwork_film, "Day 2 sides & call times", kind="sides", day=1, needed=True)
+    publish(paperwork_film, 1)
     auth.login("crew@example.com")
-    html = page(client, office.url("/my-day"))
+    html = page(client, paperwork_film.url("/my-day"))
     documents = (ROOT / "sync" / "documents.js").as_uri()
     parsed = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents], input=html,
                             capture_output=True, text=True, timeout=60, check=True)
     found = json.loads(parsed.stdout)
     urls = re.findall(r'<li data-doc-url="([^"]+)" data-keep', html)
-    assert found["productionId"] == str(office.id) and found["budget"] == 52428800
+    assert found["productionId"] == str(paperwork_film.id) and found["budget"] == 52428800
     assert [d["url"] for d in found["documents"]] == urls and len(urls) == len(_kept(html)) == 3
     assert [d["size"] for d in found["documents"]] == [int(size) for _title, size, _day in _kept(html)]
     without = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
-                             input=page(client, office.url("/documents/")), capture_output=True, text=True,
+                             input=page(client, paperwork_film.url("/documents/")), capture_output=True, text=True,
                              timeout=60, check=True)
     assert json.loads(without.stdout) is None  # only My day says what to keep
 
 
-def test_my_day_keeps_the_next_call_even_when_it_is_further_away(office, client, auth):
-    file(office, "Night dock permit", day=3, needed=True)
-    with office.editing() as session:
+def test_my_day_keeps_the_next_call_even_when_it_is_further_away(paperwork_film, client, auth):
+    file(paperwork_film, "Night dock permit", day=3, needed=True)
+    with paperwork_film.editing() as session:
         session.execute(sa.delete(CallSheetRevision))
-    publish(office, 3)
+    publish(paperwork_film, 3)
     auth.login("crew@example.com")
-    assert [title for title, _size, _day in _kept(page(client, office.url("/my-day")))] == ["Night dock permit"]
+    assert [title for title, _size, _day in _kept(page(client, paperwork_film.url("/my-day")))] == ["Night dock permit"]
 
 
-def test_my_day_asks_to_keep_nothing_without_needed_papers_so_the_phone_drops_what_it_kept(office, client, auth):
-    file(office, "Parking map", kind="map", content=PNG, day=0)
+def test_my_day_asks_to_keep_nothing_without_needed_papers_so_the_phone_drops_what_it_kept(
+        paperwork_film, client, auth):
+    file(paperwork_film, "Parking map", kind="map", content=PNG, day=0)
     auth.login("crew@example.com")
-    html = page(client, office.url("/my-day"))
+    html = page(client, paperwork_film.url("/my-day"))
     assert titles(html) == ["Parking map"] and _kept(html) == []
     assert re.search(r'<section class="card my needed" data-keep-documents [^>]* hidden>\s*</section>', html)
-    with office.editing() as session:
+    with paperwork_film.editing() as session:
         session.execute(sa.delete(CallSheetRevision))
-    html = page(client, office.url("/my-day"))  # no call at all
+    html = page(client, paperwork_film.url("/my-day"))  # no call at all
     assert "No call yet" in html and re.search(r"data-keep-documents [^>]* hidden>", html)
 
 
-def test_the_budget_for_kept_papers_is_configurable(office, papers, client, auth):
-    office.app.config["DOCUMENT_OFFLINE_MAX_BYTES"] = 5 * 1024 * 1024
+def test_the_budget_for_kept_papers_is_configurable(paperwork_film, papers, client, auth):
+    paperwork_film.app.config["DOCUMENT_OFFLINE_MAX_BYTES"] = 5 * 1024 * 1024
     auth.login("crew@example.com")
-    assert 'data-budget="5242880"' in page(client, office.url("/my-day"))
+    assert 'data-budget="5242880"' in page(client, paperwork_film.url("/my-day"))
 
 
 # What it costs ----------------------------------------------------------------------------------
@@ -328,17 +334,20 @@ def _page_queries(app, client, url) -> int:
     return _queries(app, lambda: client.get(url))
 
 
-def test_the_paperwork_costs_one_query_however_many_papers_there_are(office, client, auth):
-    url = _revision_url(office)
+def test_the_paperwork_costs_one_query_however_many_papers_there_are(paperwork_film, client, auth):
+    url = _revision_url(paperwork_film)
     auth.login("crew@example.com")
     client.get(url)  # the Opened record is written once
-    client.get(office.url("/my-day"))
-    none = (_page_queries(office.app, client, url), _page_queries(office.app, client, office.url("/my-day")))
-    file(office, "Insurance certificate", kind="insurance", needed=True)
-    one = (_page_queries(office.app, client, url), _page_queries(office.app, client, office.url("/my-day")))
+    client.get(paperwork_film.url("/my-day"))
+    none = (_page_queries(paperwork_film.app, client, url),
+            _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")))
+    file(paperwork_film, "Insurance certificate", kind="insurance", needed=True)
+    one = (_page_queries(paperwork_film.app, client, url),
+           _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")))
     for n in range(12):
-        file(office, f"Sides {n}", kind="sides", day=0, needed=n % 2 == 0, location="Harbour Warehouse")
-    many = (_page_queries(office.app, client, url), _page_queries(office.app, client, office.url("/my-day")))
+        file(paperwork_film, f"Sides {n}", kind="sides", day=0, needed=n % 2 == 0, location="Harbour Warehouse")
+    many = (_page_queries(paperwork_film.app, client, url),
+            _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")))
     assert none == one == many
 
 

@@ -98,7 +98,8 @@ def _point(first_byte=4, length=65):
     (None, b64url(os.urandom(17)), "must be 16 bytes, not 17"),
     ("not base64!", None, "must be base64url"),
     (None, "!!", "must be base64url"),
-])
+], ids=["short-p256dh", "p256dh-off-the-curve", "compressed-p256dh", "short-auth", "long-auth",  # random keys:
+        "p256dh-not-base64", "auth-not-base64"])  # stable ids, so pytest-xdist workers collect the same tests
 def test_keys_of_the_wrong_shape_are_refused(push_app, client, p256dh, auth, message):
     _sign_in(push_app, client)
     response = client.post("/push/subscriptions",

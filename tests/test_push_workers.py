@@ -100,6 +100,7 @@ def shared_database(tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a worker process, SIGKILLed
 def test_a_sigkilled_worker_process_loses_nothing(shared_database, push_service):
     app, url = shared_database
     private_key = vapid_private_key_text()

@@ -19,6 +19,7 @@ from pushservice import PushService, vapid_private_key_text
 ON_POSTGRESQL = DATABASE_URL.startswith("postgresql")
 SYNC_HEADERS = {"X-Callboard-Sync": "1"}
 CLIENTS, OPERATIONS = 3, 30
+pytestmark = pytest.mark.slow  # gunicorn processes, SIGKILLed
 
 
 @pytest.fixture

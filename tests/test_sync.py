@@ -28,7 +28,7 @@ def crew(client, auth, cast):
 
 
 @pytest.fixture
-def office(client, auth, cast):
+def coordinator_with_cast(client, auth, cast):
     auth.login("coordinator@example.com")
     return client
 
@@ -114,8 +114,8 @@ def test_an_operation_for_another_production_is_rejected_without_blocking_the_ot
     assert len(events(demo)) == 1
 
 
-def test_a_shoot_day_of_another_production_is_not_found(demo, cast, office):
-    [result] = post_sync(office, [op(cast.production_id, "check_in",
+def test_a_shoot_day_of_another_production_is_not_found(demo, cast, coordinator_with_cast):
+    [result] = post_sync(coordinator_with_cast, [op(cast.production_id, "check_in",
                                       {"shoot_day_id": cast.other_day_id})]).get_json()["results"]
     assert result["status"] == "rejected" and result["reason"] == "not_found"
     assert events(demo) == []
@@ -145,9 +145,9 @@ def test_crew_cannot_check_in_someone_else(demo, cast, crew):
     assert result["status"] == "rejected" and result["reason"] == "forbidden"
 
 
-def test_coordinator_check_in_for_someone_else_is_marked_by_hand(demo, cast, office):
+def test_coordinator_check_in_for_someone_else_is_marked_by_hand(demo, cast, coordinator_with_cast):
     payload = {"shoot_day_id": cast.day_id, "person_id": cast.gaffer_id}
-    [result] = post_sync(office, [op(cast.production_id, "check_in", payload)]).get_json()["results"]
+    [result] = post_sync(coordinator_with_cast, [op(cast.production_id, "check_in", payload)]).get_json()["results"]
     assert result["status"] == "applied" and result["result"]["by_hand"] is True
     [event] = events(demo, person_id=cast.gaffer_id)
     assert event.by_hand and event.recorded_by_id == cast.coordinator_id
@@ -173,9 +173,9 @@ def test_confirming_a_revision_keeps_the_earliest_confirmation(demo, cast, crew)
         assert abs((as_utc(ack.confirmed_at) - first_tap).total_seconds()) < 5  # the earliest tap stands
 
 
-def test_confirming_a_revision_of_another_production_is_not_found(demo, cast, office):
+def test_confirming_a_revision_of_another_production_is_not_found(demo, cast, coordinator_with_cast):
     revision_id = publish(demo, cast.other_day_id, 1, "White")
-    [result] = post_sync(office, [op(cast.production_id, "confirm_revision",
+    [result] = post_sync(coordinator_with_cast, [op(cast.production_id, "confirm_revision",
                                       {"revision_id": revision_id})]).get_json()["results"]
     assert result["reason"] == "not_found"
 
@@ -222,30 +222,31 @@ def day_state(app, cast):
         return day.general_call, day.notes, day.version
 
 
-def test_an_update_at_the_current_version_applies_and_bumps_the_version(demo, cast, office):
+def test_an_update_at_the_current_version_applies_and_bumps_the_version(demo, cast, coordinator_with_cast):
     _, _, version = day_state(demo, cast)
-    [result] = post_sync(office, [update(cast, "general_call", "06:30", version)]).get_json()["results"]
+    [result] = post_sync(coordinator_with_cast, [update(cast, "general_call", "06:30", version)]).get_json()["results"]
     assert result["status"] == "applied" and result["result"]["version"] == version + 1
     assert day_state(demo, cast)[0] == 6 * 60 + 30
 
 
-def test_an_update_based_on_an_old_version_is_a_conflict_showing_both_values(demo, cast, office):
+def test_an_update_based_on_an_old_version_is_a_conflict_showing_both_values(demo, cast, coordinator_with_cast):
     general_call, _, version = day_state(demo, cast)
-    post_sync(office, [update(cast, "notes", "Rain cover ready.", version)])
-    [result] = post_sync(office, [update(cast, "general_call", "06:00", version)]).get_json()["results"]
+    post_sync(coordinator_with_cast, [update(cast, "notes", "Rain cover ready.", version)])
+    [result] = post_sync(coordinator_with_cast, [update(cast, "general_call", "06:00", version)]).get_json()["results"]
     assert result["status"] == "conflict"
     assert result["conflict"] == {"entity": "shoot_day", "entity_id": cast.day_id, "field": "general_call",
                                   "yours": 360, "theirs": general_call, "base_version": version,
                                   "server_version": version + 1}
     assert day_state(demo, cast) == (general_call, "Rain cover ready.", version + 1)
-    [retry] = post_sync(office, [update(cast, "general_call", "06:00", version + 1)]).get_json()["results"]
+    retried = post_sync(coordinator_with_cast, [update(cast, "general_call", "06:00", version + 1)])
+    [retry] = retried.get_json()["results"]
     assert retry["status"] == "applied"
 
 
-def test_an_old_update_that_matches_the_server_value_has_converged(demo, cast, office):
+def test_an_old_update_that_matches_the_server_value_has_converged(demo, cast, coordinator_with_cast):
     _, _, version = day_state(demo, cast)
-    post_sync(office, [update(cast, "notes", "Boots.", version)])
-    [result] = post_sync(office, [update(cast, "notes", "Boots.", version)]).get_json()["results"]
+    post_sync(coordinator_with_cast, [update(cast, "notes", "Boots.", version)])
+    [result] = post_sync(coordinator_with_cast, [update(cast, "notes", "Boots.", version)]).get_json()["results"]
     assert result["status"] == "applied"
     assert day_state(demo, cast)[2] == version + 1
 
@@ -255,9 +256,9 @@ def test_crew_cannot_update_the_schedule(demo, cast, crew):
     assert result["reason"] == "forbidden"
 
 
-def test_an_invalid_value_is_rejected_and_changes_nothing(demo, cast, office):
+def test_an_invalid_value_is_rejected_and_changes_nothing(demo, cast, coordinator_with_cast):
     before = day_state(demo, cast)
-    [result] = post_sync(office, [update(cast, "general_call", None, before[2])]).get_json()["results"]
+    [result] = post_sync(coordinator_with_cast, [update(cast, "general_call", None, before[2])]).get_json()["results"]
     assert result["reason"] == "malformed" and "value" in result["errors"]["payload"]
     assert day_state(demo, cast) == before
 

@@ -119,12 +119,9 @@ def test_any_delivery_schedule_applies_each_operation_once_and_converges(scene, 
 @pytest.fixture
 def shared_db_app(threaded_app):
     """The seeded demo on a database that several threads can use at once."""
-    from app.seed import seed_demo
+    from template_databases import copy_demo
 
-    with threaded_app.app_context():
-        seed_demo(START.date())
-        db.session.commit()
-    return threaded_app
+    return copy_demo(threaded_app, START.date())
 
 
 def test_concurrent_retries_of_the_same_batch_apply_each_operation_once(shared_db_app):

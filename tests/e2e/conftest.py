@@ -51,6 +51,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if e2e in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

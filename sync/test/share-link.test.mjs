@@ -1,4 +1,4 @@
-// node --test tests/js/share-link.test.mjs
+// node --test sync/test/  (the page script static/js/share-link.js)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { shareLink, revealShareButtons } from "../../static/js/share-link.js";
