@@ -31,6 +31,9 @@ def test_a_space_or_a_non_ascii_letter_is_percent_encoded_for_the_header():
 def test_signing_in_with_a_hostile_next_goes_home(demo, client, target):
     response = client.post("/login", data={"email": "crew@example.com", "password": "callboard-demo",
                                            "next": target})
+    if "\x00" in target:  # NUL in any form field is refused before any view (app.web._refuse_nul)
+        assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+        return
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
@@ -60,6 +63,9 @@ def test_the_no_javascript_check_in_form_returns_only_within_the_site(demo, clie
     form = {"shoot_day_id": cast.day_id, "op_id": "5d3c1c2a-1111-4b0e-9a51-0f3f6c1d2e01"}
     for target in HOSTILE:
         response = client.post(f"/p/{cast.production_id}/actions/check_in", data={**form, "next": target})
+        if "\x00" in target:  # refused before the view: nothing applied, never a 500
+            assert response.status_code == 400, repr(target)
+            continue
         assert response.status_code == 303 and response.headers["Location"] == home, repr(target)
     response = client.post(f"/p/{cast.production_id}/actions/check_in",
                            data={**form, "next": f"/p/{cast.production_id}/directory"})

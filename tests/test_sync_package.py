@@ -166,7 +166,7 @@ def test_pages_and_changes_come_from_the_domains_providers(demo, cast, client, a
 
 
 @pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/\t/evil.example", "//evil.example", "/\\evil.example",
-                                    "https://evil.example/", "/\u3000/evil.example", "/p/1/\x00"])
+                                    "https://evil.example/", "/\u3000/evil.example"])
 def test_the_action_form_sends_a_hostile_next_home(demo, cast, client, auth, target):
     auth.login("crew@example.com")
     response = client.post(f"/p/{cast.production_id}/actions/check_in",
