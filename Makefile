@@ -45,6 +45,7 @@ nodejs:
 # Every test: Python (in parallel), real-browser (one at a time), then JavaScript (node --test).
 # A failing or empty run fails: pytest exits 5 when it collects no test.
 test: $(VENV)/.dev-installed chromium
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -m "not e2e" -n $(XDIST)
 	$(BIN)/pytest -m e2e
 	@$(MAKE) --no-print-directory test-js

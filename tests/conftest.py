@@ -1,4 +1,5 @@
 """Test fixtures: a real database (SQLite in memory, or PostgreSQL from DATABASE_URL)."""
+
 import os
 import re
 import tempfile
@@ -17,7 +18,6 @@ from template_databases import SharedBytecode, copy_demo, empty_database
 pytest_plugins = ["callsheet_fixtures"]  # the `film` fixture of the call sheet tests
 
 
-
 def _database_of_this_worker(url: str) -> str:
     """Return url, or under pytest-xdist on PostgreSQL a database of this worker's own (made once).
 
@@ -31,8 +31,10 @@ def _database_of_this_worker(url: str) -> str:
     own = given.set(database=f"{given.database}_{worker}")
     engine = sa.create_engine(given, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with engine.connect() as connection:
-        if connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": own.database}) is None:
+        if (
+            connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+            is None
+        ):
             connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     engine.dispose()
     return own.render_as_string(hide_password=False)
@@ -70,12 +72,14 @@ def build_app(database_url: str, instance: Path) -> Flask:
     """Return the app on database_url, keeping its keys and documents in instance."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CALLBOARD_INSTANCE_PATH", str(instance))
-        app = create_app({
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret",
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+            }
+        )
     app.test_client_class = CallboardClient
     app.jinja_env.bytecode_cache = _compiled_templates
     return app

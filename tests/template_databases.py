@@ -9,6 +9,7 @@ back and every id sequence moved past them. (A savepoint per test does not hold 
 app commits, and threads and the sync endpoint open their own connections; a `CREATE
 DATABASE … TEMPLATE` per test costs as much as seeding.)
 """
+
 import sqlite3
 from datetime import date
 
@@ -111,10 +112,13 @@ def _reload_rows(app: Flask, first_day: date) -> None:
             keys = list(table.primary_key.columns)
             if len(keys) == 1 and isinstance(keys[0].type, sa.Integer):
                 # NULL (no sequence: an id given by hand) makes setval a no-op.
-                connection.execute(sa.text(
-                    "SELECT setval(pg_get_serial_sequence(:table, :column), "
-                    f'COALESCE((SELECT MAX("{keys[0].name}") FROM "{table.name}"), 0) + 1, false)'),
-                    {"table": f'"{table.name}"', "column": keys[0].name})
+                connection.execute(
+                    sa.text(
+                        "SELECT setval(pg_get_serial_sequence(:table, :column), "
+                        f'COALESCE((SELECT MAX("{keys[0].name}") FROM "{table.name}"), 0) + 1, false)'
+                    ),
+                    {"table": f'"{table.name}"', "column": keys[0].name},
+                )
 
 
 def copy_demo(app: Flask, first_day: date) -> Flask:
@@ -134,5 +138,6 @@ def copy_demo(app: Flask, first_day: date) -> Flask:
         with app.app_context(), db.engine.connect() as connection:
             _postgresql_demo[first_day] = [
                 (table, [dict(row) for row in connection.execute(table.select()).mappings()])
-                for table in db.metadata.sorted_tables]
+                for table in db.metadata.sorted_tables
+            ]
     return app

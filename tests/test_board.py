@@ -1,4 +1,5 @@
 """The distribution board: who opened and confirmed a revision, live on the coordinator's tablet."""
+
 import re
 
 from callsheet_fixtures import COORDINATOR, CREW, text_of
@@ -55,7 +56,7 @@ def test_filter_to_the_unconfirmed_works_as_a_link_and_keeps_polling_filtered(fi
     html = _board(film, client, show="unconfirmed").get_data(as_text=True)
     assert "Chris Dunmore" not in html and "Marta Kowalska" in html
     assert f'hx-get="/p/{film.id}/revisions/{revision.id}/board?show=unconfirmed"' in html
-    assert 'href="/p/%d/revisions/%d/board?show=unconfirmed" ' % (film.id, revision.id) in html
+    assert f'href="/p/{film.id}/revisions/{revision.id}/board?show=unconfirmed" ' in html
     assert 'aria-current="page">Unconfirmed · 30' in html
     assert _board(film, client, show="nobody").status_code == 400
 

@@ -5,6 +5,7 @@ documents of its shoot day, of its locations, and those needed on location every
 that the viewer may see; My day lists the "needed on location" ones of the person's next
 calls for the phone to keep (static/js/saved-documents.js).
 """
+
 import json
 import re
 import subprocess
@@ -49,23 +50,51 @@ def _location(session, production_id: int, name: str) -> int:
     return session.scalar(sa.select(Location.id).where(Location.production_id == production_id, Location.name == name))
 
 
-def file(film, title, *, kind="permit", content=PDF, visibility="everyone", departments=(), day=None,
-         location=None, needed=False, production_id=None, archived=False) -> int:
+def file(
+    film,
+    title,
+    *,
+    kind="permit",
+    content=PDF,
+    visibility="everyone",
+    departments=(),
+    day=None,
+    location=None,
+    needed=False,
+    production_id=None,
+    archived=False,
+) -> int:
     """Create a document through the service, as the coordinator (day: an index of film.day_ids)."""
     production_id = production_id or film.id
     with film.editing() as session:
-        office = session.scalar(sa.select(Person).where(Person.production_id == production_id,
-                                                        Person.role == "coordinator"))
-        department_ids = [session.scalar(sa.select(Person.department_id).where(
-            Person.production_id == production_id, Person.department.has(name=name))) for name in departments]
+        office = session.scalar(
+            sa.select(Person).where(Person.production_id == production_id, Person.role == "coordinator")
+        )
+        department_ids = [
+            session.scalar(
+                sa.select(Person.department_id).where(
+                    Person.production_id == production_id, Person.department.has(name=name)
+                )
+            )
+            for name in departments
+        ]
         extension = "png" if content == PNG else "pdf"
         name = f"{title.lower().replace(' ', '-')}.{extension}"
         upload = Upload(filename=name, data=content + title.encode(), kind=filetypes.sniff(content, name))
-        document = service.create_document(office, {
-            "kind": kind, "title": title, "visibility": visibility, "department_ids": department_ids,
-            "shoot_day_id": film.day_ids[day] if day is not None else None,
-            "location_id": _location(session, production_id, location) if location else None,
-            "needed_on_location": needed, "file": upload}, document_store())
+        document = service.create_document(
+            office,
+            {
+                "kind": kind,
+                "title": title,
+                "visibility": visibility,
+                "department_ids": department_ids,
+                "shoot_day_id": film.day_ids[day] if day is not None else None,
+                "location_id": _location(session, production_id, location) if location else None,
+                "needed_on_location": needed,
+                "file": upload,
+            },
+            document_store(),
+        )
         if archived:
             service.archive(document)
         return document.id
@@ -96,12 +125,19 @@ def papers(paperwork_film):
     return {
         "permit": file(paperwork_film, "Dock filming permit", location="Harbour Warehouse", needed=True),
         "parking": file(paperwork_film, "Parking map", kind="map", content=PNG, day=0),
-        "camera": file(paperwork_film, "Camera sides", kind="sides", visibility="departments",
-                       departments=["Camera"], day=0),
-        "art": file(paperwork_film, "Set dressing list", kind="other", visibility="departments",
-                    departments=["Art"], day=0),
-        "office": file(paperwork_film, "Location fee invoice", kind="location_agreement", visibility="coordinators",
-                       location="Harbour Warehouse"),
+        "camera": file(
+            paperwork_film, "Camera sides", kind="sides", visibility="departments", departments=["Camera"], day=0
+        ),
+        "art": file(
+            paperwork_film, "Set dressing list", kind="other", visibility="departments", departments=["Art"], day=0
+        ),
+        "office": file(
+            paperwork_film,
+            "Location fee invoice",
+            kind="location_agreement",
+            visibility="coordinators",
+            location="Harbour Warehouse",
+        ),
         "insurance": file(paperwork_film, "Insurance certificate", kind="insurance", needed=True),
         "night": file(paperwork_film, "Night dock permit", day=3, location="Harbour Warehouse"),
         "beach": file(paperwork_film, "Beach permit", location="Crosby Beach", needed=True),
@@ -112,20 +148,28 @@ def papers(paperwork_film):
 
 def _revision_url(film, index=0) -> str:
     with film.app.app_context():
-        revision_id = db.session.scalar(sa.select(sa.func.max(CallSheetRevision.id)).where(
-            CallSheetRevision.shoot_day_id == film.day_ids[index]))
+        revision_id = db.session.scalar(
+            sa.select(sa.func.max(CallSheetRevision.id)).where(CallSheetRevision.shoot_day_id == film.day_ids[index])
+        )
     return film.url(f"/revisions/{revision_id}")
 
 
 # Which papers a day lists ---------------------------------------------------------------------
+
 
 def test_a_day_lists_its_own_papers_those_of_its_locations_and_those_needed_every_day(paperwork_film, papers):
     with paperwork_film.app.app_context():
         dana = db.session.get(Person, paperwork_film.dana_id)
         warehouse = _location(db.session, paperwork_film.id, "Harbour Warehouse")
         listed = {p.title for p in paperwork(dana, {paperwork_film.day_ids[0]: [warehouse]})}
-    assert listed == {"Dock filming permit", "Parking map", "Camera sides", "Set dressing list",
-                      "Location fee invoice", "Insurance certificate"}
+    assert listed == {
+        "Dock filming permit",
+        "Parking map",
+        "Camera sides",
+        "Set dressing list",
+        "Location fee invoice",
+        "Insurance certificate",
+    }
     # Not listed: the night permit is day 4's although day 4 is at the warehouse too; the beach
     # permit's location is elsewhere; the handbook is for no day and not needed on location; the
     # old map is archived.
@@ -134,8 +178,9 @@ def test_a_day_lists_its_own_papers_those_of_its_locations_and_those_needed_ever
 def test_a_paper_of_a_day_stays_with_its_day_and_a_paper_of_a_location_goes_where_it_is_used():
     night = Paper(1, 1, "Night permit", "permit", "everyone", False, shoot_day_id=4, location_id=9, version=1, size=1)
     place = Paper(2, 1, "Permit", "permit", "everyone", False, shoot_day_id=None, location_id=9, version=1, size=1)
-    always = Paper(3, 1, "Insurance", "insurance", "everyone", True, shoot_day_id=None, location_id=None,
-                   version=1, size=1)
+    always = Paper(
+        3, 1, "Insurance", "insurance", "everyone", True, shoot_day_id=None, location_id=None, version=1, size=1
+    )
     loose = Paper(4, 1, "Handbook", "other", "everyone", False, shoot_day_id=None, location_id=None, version=1, size=1)
     assert night.belongs_to(4, []) and not night.belongs_to(1, [9])
     assert place.belongs_to(1, [9]) and place.belongs_to(4, [2, 9]) and not place.belongs_to(1, [2])
@@ -152,8 +197,13 @@ def test_needed_papers_are_listed_once_with_the_first_day_that_needs_them():
 
 
 def test_papers_never_cross_from_one_production_to_another(paperwork_film, papers):
-    file(paperwork_film, "Ferry terminal permit", location="Seacombe Ferry Terminal", needed=True,
-         production_id=paperwork_film.short_id)
+    file(
+        paperwork_film,
+        "Ferry terminal permit",
+        location="Seacombe Ferry Terminal",
+        needed=True,
+        production_id=paperwork_film.short_id,
+    )
     with paperwork_film.app.app_context():
         dana = db.session.get(Person, paperwork_film.dana_id)
         rhys = db.session.scalar(sa.select(Person).where(Person.name == "Rhys Evans"))
@@ -167,20 +217,31 @@ def test_papers_never_cross_from_one_production_to_another(paperwork_film, paper
 
 # Who sees what on the call sheet ---------------------------------------------------------------
 
+
 def test_crew_see_on_the_published_call_sheet_only_the_papers_they_may_see(paperwork_film, papers, client, auth):
     url = _revision_url(paperwork_film)
     auth.login("crew@example.com")  # Camera
     assert titles(page(client, url)) == ["Dock filming permit", "Insurance certificate", "Parking map", "Camera sides"]
     auth.login(ART)
-    assert titles(page(client, url)) == ["Dock filming permit", "Insurance certificate", "Parking map",
-                                         "Set dressing list"]
+    assert titles(page(client, url)) == [
+        "Dock filming permit",
+        "Insurance certificate",
+        "Parking map",
+        "Set dressing list",
+    ]
 
 
 def test_the_coordinator_sees_every_paper_with_who_may_see_it(paperwork_film, papers, client, auth):
     auth.login()
     html = page(client, _revision_url(paperwork_film))
-    assert set(titles(html)) == {"Insurance certificate", "Location fee invoice", "Parking map",
-                                 "Dock filming permit", "Camera sides", "Set dressing list"}
+    assert set(titles(html)) == {
+        "Insurance certificate",
+        "Location fee invoice",
+        "Parking map",
+        "Dock filming permit",
+        "Camera sides",
+        "Set dressing list",
+    }
     assert "Office only" in html and "Chosen departments" in html
     auth.login("crew@example.com")
     html = page(client, _revision_url(paperwork_film))
@@ -190,15 +251,23 @@ def test_the_coordinator_sees_every_paper_with_who_may_see_it(paperwork_film, pa
 def test_my_day_shows_the_same_paperwork_on_its_call_sheet(paperwork_film, papers, client, auth):
     auth.login("crew@example.com")
     assert titles(page(client, paperwork_film.url("/my-day"))) == [
-        "Dock filming permit", "Insurance certificate", "Parking map", "Camera sides"]
+        "Dock filming permit",
+        "Insurance certificate",
+        "Parking map",
+        "Camera sides",
+    ]
 
 
 def test_the_draft_call_sheet_lists_the_days_paperwork_for_the_coordinator(paperwork_film, papers, client, auth):
     auth.login()
     # the night at the warehouse
     html = page(client, paperwork_film.url(f"/days/{paperwork_film.day_ids[3]}/callsheet"))
-    assert set(titles(html)) == {"Night dock permit", "Dock filming permit", "Location fee invoice",
-                                 "Insurance certificate"}
+    assert set(titles(html)) == {
+        "Night dock permit",
+        "Dock filming permit",
+        "Location fee invoice",
+        "Insurance certificate",
+    }
 
 
 def test_members_of_another_production_get_no_call_sheet_and_no_paperwork(paperwork_film, papers, client, auth):
@@ -211,7 +280,7 @@ def test_members_of_another_production_get_no_call_sheet_and_no_paperwork(paperw
 def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open(paperwork_film, papers, client, auth):
     auth.login("crew@example.com")
     html = page(client, _revision_url(paperwork_film))
-    link = f'/p/{paperwork_film.id}/documents/{papers["camera"]}/versions/1/download'
+    link = f"/p/{paperwork_film.id}/documents/{papers['camera']}/versions/1/download"
     assert f'<li data-doc-url="{link}"><a href="{link}">Camera sides</a>' in html
     for href in set(re.findall(r'data-doc-url="([^"]+)"', html)):
         response = client.get(href, buffered=True)
@@ -220,8 +289,10 @@ def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open
 
 # Live beside a frozen revision -----------------------------------------------------------------
 
+
 def test_papers_are_live_a_new_version_or_a_change_of_visibility_shows_without_a_new_revision(
-        paperwork_film, papers, client, auth):
+    paperwork_film, papers, client, auth
+):
     url = _revision_url(paperwork_film)
     with paperwork_film.editing() as session:
         document = session.get(Document, papers["camera"])
@@ -233,39 +304,58 @@ def test_papers_are_live_a_new_version_or_a_change_of_visibility_shows_without_a
     auth.login("crew@example.com")
     html = page(client, url)
     assert titles(html) == ["Insurance certificate", "Camera sides"]  # permit: office only now; map: archived
-    assert f'/documents/{papers["camera"]}/versions/2/download' in html
+    assert f"/documents/{papers['camera']}/versions/2/download" in html
     with paperwork_film.app.app_context():
-        revisions = db.session.scalars(sa.select(CallSheetRevision).where(
-            CallSheetRevision.shoot_day_id == paperwork_film.day_ids[0])).all()
+        revisions = db.session.scalars(
+            sa.select(CallSheetRevision).where(CallSheetRevision.shoot_day_id == paperwork_film.day_ids[0])
+        ).all()
         assert len(revisions) == 1 and "documents" not in str(revisions[0].content).lower()
 
 
 # My day: papers to keep on the phone ------------------------------------------------------------
+
 
 def _kept(html: str) -> list[tuple[str, str, str]]:
     """Return (title, size, day label) of each paper My day asks the phone to keep."""
     section = re.search(r'<section class="card my needed".*?</section>', html, re.S)
     if not section:
         return []
-    return [(title, size, re.sub(r"\s+", " ", where).split(" · ")[0]) for size, title, where in re.findall(
-        r'<li data-doc-url="[^"]+" data-keep data-size="(\d+)"><a href="[^"]+">([^<]+)</a>\s*<small>([^<]+)</small>',
-        section.group(0))]
+    return [
+        (title, size, re.sub(r"\s+", " ", where).split(" · ")[0])
+        for size, title, where in re.findall(
+            r'<li data-doc-url="[^"]+" data-keep data-size="(\d+)">'
+            r'<a href="[^"]+">([^<]+)</a>\s*<small>([^<]+)</small>',
+            section.group(0),
+        )
+    ]
 
 
 def test_my_day_keeps_the_needed_papers_of_the_calls_of_today_and_the_next_two_days(
-        paperwork_film, papers, client, auth):
+    paperwork_film, papers, client, auth
+):
     file(paperwork_film, "Day 2 sides", kind="sides", day=1, needed=True)
     file(paperwork_film, "Day 3 tide table", kind="other", day=2, needed=True)
     file(paperwork_film, "Day 4 night permit", day=3, needed=True)
-    file(paperwork_film, "Art risk assessment", kind="risk_assessment", visibility="departments", departments=["Art"],
-         day=1, needed=True)
+    file(
+        paperwork_film,
+        "Art risk assessment",
+        kind="risk_assessment",
+        visibility="departments",
+        departments=["Art"],
+        day=1,
+        needed=True,
+    )
     publish(paperwork_film, 1, 2, 3)
     auth.login("crew@example.com")
     html = page(client, paperwork_film.url("/my-day"))
     kept = _kept(html)
     assert [(title, day) for title, _size, day in kept] == [
-        ("Dock filming permit", "Day 1"), ("Insurance certificate", "Every day"), ("Day 2 sides", "Day 2"),
-        ("Beach permit", "Day 3"), ("Day 3 tide table", "Day 3")]
+        ("Dock filming permit", "Day 1"),
+        ("Insurance certificate", "Every day"),
+        ("Day 2 sides", "Day 2"),
+        ("Beach permit", "Day 3"),
+        ("Day 3 tide table", "Day 3"),
+    ]
     with paperwork_film.app.app_context():
         sizes = {d.title: d.current_version.size for d in db.session.scalars(sa.select(Document))}
     assert all(int(size) == sizes[title] for title, size, _day in kept)
@@ -281,22 +371,34 @@ console.log(JSON.stringify(keepListFromPage(readFileSync(0, "utf8"))));
 
 @pytest.mark.slow  # runs node
 def test_the_service_worker_reads_the_same_keep_list_from_a_my_day_it_saves_in_the_background(
-        paperwork_film, papers, client, auth):
+    paperwork_film, papers, client, auth
+):
     file(paperwork_film, "Day 2 sides & call times", kind="sides", day=1, needed=True)
     publish(paperwork_film, 1)
     auth.login("crew@example.com")
     html = page(client, paperwork_film.url("/my-day"))
     documents = (ROOT / "sync" / "documents.js").as_uri()
-    parsed = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents], input=html,
-                            capture_output=True, text=True, timeout=60, check=True)
+    parsed = subprocess.run(
+        ["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
+        input=html,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     found = json.loads(parsed.stdout)
     urls = re.findall(r'<li data-doc-url="([^"]+)" data-keep', html)
     assert found["productionId"] == str(paperwork_film.id) and found["budget"] == 52428800
     assert [d["url"] for d in found["documents"]] == urls and len(urls) == len(_kept(html)) == 3
     assert [d["size"] for d in found["documents"]] == [int(size) for _title, size, _day in _kept(html)]
-    without = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
-                             input=page(client, paperwork_film.url("/documents/")), capture_output=True, text=True,
-                             timeout=60, check=True)
+    without = subprocess.run(
+        ["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
+        input=page(client, paperwork_film.url("/documents/")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert json.loads(without.stdout) is None  # only My day says what to keep
 
 
@@ -310,7 +412,8 @@ def test_my_day_keeps_the_next_call_even_when_it_is_further_away(paperwork_film,
 
 
 def test_my_day_asks_to_keep_nothing_without_needed_papers_so_the_phone_drops_what_it_kept(
-        paperwork_film, client, auth):
+    paperwork_film, client, auth
+):
     file(paperwork_film, "Parking map", kind="map", content=PNG, day=0)
     auth.login("crew@example.com")
     html = page(client, paperwork_film.url("/my-day"))
@@ -330,6 +433,7 @@ def test_the_budget_for_kept_papers_is_configurable(paperwork_film, papers, clie
 
 # What it costs ----------------------------------------------------------------------------------
 
+
 def _page_queries(app, client, url) -> int:
     return _queries(app, lambda: client.get(url))
 
@@ -339,15 +443,21 @@ def test_the_paperwork_costs_one_query_however_many_papers_there_are(paperwork_f
     auth.login("crew@example.com")
     client.get(url)  # the Opened record is written once
     client.get(paperwork_film.url("/my-day"))
-    none = (_page_queries(paperwork_film.app, client, url),
-            _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")))
+    none = (
+        _page_queries(paperwork_film.app, client, url),
+        _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")),
+    )
     file(paperwork_film, "Insurance certificate", kind="insurance", needed=True)
-    one = (_page_queries(paperwork_film.app, client, url),
-           _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")))
+    one = (
+        _page_queries(paperwork_film.app, client, url),
+        _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")),
+    )
     for n in range(12):
         file(paperwork_film, f"Sides {n}", kind="sides", day=0, needed=n % 2 == 0, location="Harbour Warehouse")
-    many = (_page_queries(paperwork_film.app, client, url),
-            _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")))
+    many = (
+        _page_queries(paperwork_film.app, client, url),
+        _page_queries(paperwork_film.app, client, paperwork_film.url("/my-day")),
+    )
     assert none == one == many
 
 
@@ -355,17 +465,33 @@ def test_a_150_person_call_sheet_with_its_paperwork_stays_within_14_kb(app, clie
     app.config["DOCUMENT_STORAGE_DIR"] = str(tmp_path / "documents")
     with app.app_context():
         built = build_production(people=150, scenes=40)
-        office_person = db.session.scalar(sa.select(Person).where(
-            Person.production_id == built.production_id, Person.role == "coordinator"))
+        office_person = db.session.scalar(
+            sa.select(Person).where(Person.production_id == built.production_id, Person.role == "coordinator")
+        )
         stage = db.session.scalar(sa.select(Location.id).where(Location.production_id == built.production_id))
-        for n, (kind, title) in enumerate([("permit", "Dock Road filming permit"), ("map", "Unit base and parking map"),
-                                           ("risk_assessment", "Working at height risk assessment"),
-                                           ("insurance", "Public liability insurance certificate")]):
+        for n, (kind, title) in enumerate(
+            [
+                ("permit", "Dock Road filming permit"),
+                ("map", "Unit base and parking map"),
+                ("risk_assessment", "Working at height risk assessment"),
+                ("insurance", "Public liability insurance certificate"),
+            ]
+        ):
             upload = Upload(filename=f"{kind}.pdf", data=PDF + bytes([n]), kind=filetypes.PDF)
-            service.create_document(office_person, {
-                "kind": kind, "title": title, "visibility": "everyone", "department_ids": [],
-                "shoot_day_id": built.day_id if n % 2 else None, "location_id": stage if n % 2 == 0 else None,
-                "needed_on_location": True, "file": upload}, document_store())
+            service.create_document(
+                office_person,
+                {
+                    "kind": kind,
+                    "title": title,
+                    "visibility": "everyone",
+                    "department_ids": [],
+                    "shoot_day_id": built.day_id if n % 2 else None,
+                    "location_id": stage if n % 2 == 0 else None,
+                    "needed_on_location": True,
+                    "file": upload,
+                },
+                document_store(),
+            )
         revision = publish_revision(db.session.get(ShootDay, built.day_id), office_person)
         db.session.commit()
         url = f"/p/{built.production_id}/revisions/{revision.id}"

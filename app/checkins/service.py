@@ -3,6 +3,7 @@
 Registered with app.sync in app.checkins.init_app; the sync endpoint and the action forms
 call them inside a savepoint, after reading and judging the operation.
 """
+
 import sqlalchemy as sa
 
 from app.checkins.models import ARRIVAL, RUNNING_LATE, WRAP, CheckIn
@@ -14,8 +15,7 @@ from app.sync import Rejected, Tap
 
 def in_production(model, object_id: int, production_id: int, what: str):
     """Load one object of the actor's production; raise Rejected (not_found) otherwise."""
-    found = db.session.scalar(sa.select(model).where(
-        model.id == object_id, model.production_id == production_id))
+    found = db.session.scalar(sa.select(model).where(model.id == object_id, model.production_id == production_id))
     if found is None:
         raise Rejected(f"That {what} is not on this production.", reason="not_found")
     return found
@@ -33,15 +33,24 @@ def _subject(actor: Person, person_id: int | None) -> tuple[Person, bool]:
 def _event(kind: str, actor: Person, payload: dict, tap: Tap, **extra) -> dict:
     day = in_production(ShootDay, payload["shoot_day_id"], actor.production_id, "shoot day")
     subject, by_hand = _subject(actor, payload.get("person_id"))
-    event = CheckIn(production_id=actor.production_id, shoot_day_id=day.id, person_id=subject.id,
-                    kind=kind, by_hand=by_hand, recorded_by_id=actor.id if by_hand else None,
-                    tapped_at=tap.tapped_at, sent_at=tap.sent_at, received_at=tap.received_at,
-                    clock_offset_ms=round(tap.offset.total_seconds() * 1000),
-                    occurred_at=tap.corrected, op_id=tap.op_id, **extra)
+    event = CheckIn(
+        production_id=actor.production_id,
+        shoot_day_id=day.id,
+        person_id=subject.id,
+        kind=kind,
+        by_hand=by_hand,
+        recorded_by_id=actor.id if by_hand else None,
+        tapped_at=tap.tapped_at,
+        sent_at=tap.sent_at,
+        received_at=tap.received_at,
+        clock_offset_ms=round(tap.offset.total_seconds() * 1000),
+        occurred_at=tap.corrected,
+        op_id=tap.op_id,
+        **extra,
+    )
     db.session.add(event)
     db.session.flush()
-    return {"event_id": event.id, "person_id": subject.id, "by_hand": by_hand,
-            "occurred_at": tap.corrected.isoformat()}
+    return {"event_id": event.id, "person_id": subject.id, "by_hand": by_hand, "occurred_at": tap.corrected.isoformat()}
 
 
 def check_in(actor: Person, payload: dict, tap: Tap) -> dict:
@@ -56,5 +65,4 @@ def check_out(actor: Person, payload: dict, tap: Tap) -> dict:
 
 def running_late(actor: Person, payload: dict, tap: Tap) -> dict:
     """Record that the person is running late, with their ETA."""
-    return _event(RUNNING_LATE, actor, {**payload, "person_id": None}, tap,
-                  eta=payload["eta"], note=payload["note"])
+    return _event(RUNNING_LATE, actor, {**payload, "person_id": None}, tap, eta=payload["eta"], note=payload["note"])
