@@ -3,7 +3,8 @@
 import { actionMatches, firstCheckIn, oddTap } from "/sw/ui.js";
 
 // "Are you sure?" in the check-in section itself: resolves true (confirmed) or false (cancelled).
-function askSure(section, kind, question) {
+function askSure(section, form, question) {
+  const kind = form.dataset.outboxKind;
   section.querySelector("[data-checkin-confirm]")?.remove();
   const box = Object.assign(document.createElement("div"), { className: "checkin-confirm" });
   box.dataset.checkinConfirm = kind;
@@ -17,9 +18,7 @@ function askSure(section, kind, question) {
   const actions = Object.assign(document.createElement("div"), { className: "actions" });
   actions.append(yes, no);
   box.append(text, actions);
-  const status = section.querySelector(":scope > [data-outbox-status]");
-  if (status) status.before(box);
-  else section.append(box);
+  form.after(box);  // right under the button that was tapped
   yes.focus();
   return new Promise((resolve) => {
     const answer = (sure) => () => {
@@ -45,7 +44,7 @@ export async function sureOfTime(form, payload, tappedAt, actions) {
     checkedInAt: firstCheckIn(section.dataset.checkedInAt, mine),
   });
   if (!question) return true;
-  if (!(await askSure(section, kind, question))) return false;
+  if (!(await askSure(section, form, question))) return false;
   payload.confirmed = "1";
   return true;
 }

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from e2e.conftest import ARTIFACTS
+
 CREW, COORDINATOR = "crew@example.com", "coordinator@example.com"
 CREW_NAME = "Chris Dunmore"
 LONDON = "Europe/London"
@@ -20,11 +22,14 @@ def today_ids(server) -> tuple[int, int]:
     return day_id, person_id
 
 
-def look_at(page, screenshot, name: str) -> None:
-    """Save the page in the light theme and in the dark one."""
-    screenshot(page, name)
-    page.emulate_media(color_scheme="dark")
-    screenshot(page, f"{name}-dark")
+def look_at(page, screenshot, name: str, part=None) -> None:
+    """Save the page in the light theme and in the dark one, and the part to look at closely."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        suffix = "" if scheme == "light" else "-dark"
+        screenshot(page, f"{name}{suffix}")
+        if part is not None:
+            part.screenshot(path=ARTIFACTS / "screenshots" / f"{name}-close{suffix}.png")
     page.emulate_media(color_scheme="light")
 
 
@@ -60,7 +65,7 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     section.get_by_role("button", name="Check in").click()
     question = section.get_by_role("alertdialog", name="Are you sure?")
     expect(question).to_contain_text(re.compile(rf"Are you sure\? It is [34] h( \d+ min)? before your {call} call\."))
-    look_at(crew, screenshot, "sane-times-are-you-sure-phone")
+    look_at(crew, screenshot, "sane-times-are-you-sure-phone", crew.locator(".mycall"))
     question.get_by_role("button", name="Cancel").click()
     expect(question).to_have_count(0)
     assert fresh_server.sql("SELECT count(*) FROM checkins") == [(0,)]
@@ -74,7 +79,7 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     assert flag.endswith(f"before call {shown_call}") and confirmed == 1
     crew.reload()
     expect(section.locator("[data-checkin-flag]")).to_contain_text(", confirmed")
-    look_at(crew, screenshot, "sane-times-checked-in-phone")
+    look_at(crew, screenshot, "sane-times-checked-in-phone", crew.locator(".mycall"))
 
     # The office's board shows the flag under Chris and counts an odd time, not a plain arrival.
     office.goto(f"/p/{production_id}/today")
@@ -82,6 +87,6 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     expect(chris.locator("[data-board-flag]")).to_have_text(
         re.compile(rf"⚑ Checked in \d\d:\d\d — [34] h( \d+ min)? before call {re.escape(shown_call)}, confirmed"))
     expect(office.locator("[data-odd-times]")).to_have_text("⚑ 1 odd time — check")
-    chris.scroll_into_view_if_needed()
-    look_at(office, screenshot, "sane-times-board-tablet")
+    look_at(office, screenshot, "sane-times-board-tablet", chris)
+    look_at(office, screenshot, "sane-times-board-summary-tablet", office.locator("[data-board-summary]"))
     assert not devices.contexts[1].watch.errors and not devices.contexts[0].watch.errors
