@@ -92,11 +92,10 @@ export function oddTap(kind, tappedAt, { callAt = "", call = "", windowMinutes =
     return !Number.isNaN(callMs) && tap < callMs - Number(windowMinutes) * MINUTE_MS ? beforeCall() : null;
   }
   if (kind !== "check_out") return null;
+  if (!Number.isNaN(callMs) && tap < callMs) return beforeCall();
   const arrived = checkedInAt ? Date.parse(checkedInAt) : NaN;
-  if (!Number.isNaN(arrived) && tap < toMinute(arrived)) {
-    return `You checked in at ${clockOf(checkedInAt, timeZone)}: this wrap is before it.`;
-  }
-  return !Number.isNaN(callMs) && tap < callMs ? beforeCall() : null;
+  return !Number.isNaN(arrived) && tap < toMinute(arrived)
+    ? `You checked in at ${clockOf(checkedInAt, timeZone)}: this wrap is before it.` : null;
 }
 
 // The earliest check-in the server has, or one this phone tapped and has not had refused.

@@ -2,6 +2,7 @@
 stored with a flag the today board shows, judged by the tap time against the published call."""
 import re
 from datetime import date, timedelta
+from itertools import permutations
 
 import pytest
 import sqlalchemy as sa
@@ -136,7 +137,23 @@ def test_a_wrap_before_the_check_in_is_flagged_whichever_reaches_the_server_firs
     [late_wrap] = post_sync(client, [tap(cast, "check_out", at(yesterday, "06:25"),
                                          person_id=cast.gaffer_id)]).get_json()["results"]
     assert late_wrap["result"]["flag"] == "before check-in 06:30"
-    assert "⚑ Wrapped 06:25 — before check-in 06:30, not confirmed on the phone" in board_row(client, cast, cast.gaffer_id)[1]
+    assert "⚑ Wrapped 06:25 — before check-in 06:30, by hand" in board_row(client, cast, cast.gaffer_id)[1]
+
+
+def test_the_flags_do_not_depend_on_the_order_the_taps_reach_the_server(demo, cast, client, auth, yesterday):
+    give_call(demo, cast, cast.crew_id, parse_clock("06:15"))
+    taps = [("check_out", "05:00"), ("check_in", "06:40"), ("check_out", "06:20"), ("check_in", "06:30")]
+    auth.login("crew@example.com")
+    outcomes = set()
+    for order in permutations(taps):
+        with demo.app_context():
+            db.session.execute(sa.delete(CheckIn))
+            db.session.commit()
+        for kind, clock in order:  # one batch each: every arrival order a patchy signal allows
+            post_sync(client, [tap(cast, kind, at(yesterday, clock))])
+        outcomes.add(tuple((e.kind, e.flag) for e in events(demo)))
+    assert outcomes == {(("wrap", "1 h 15 min before call 06:15"), ("wrap", "before check-in 06:30"),
+                         ("arrival", None), ("arrival", None))}
 
 
 def test_an_offline_tap_is_judged_by_its_tap_time_not_when_it_reaches_the_server(demo, cast, client, auth, yesterday):

@@ -80,7 +80,8 @@ def flag_text(event: CheckIn, zone: str, day: ShootDay) -> str:
     """Return the board's sentence for a flagged event: 'Checked in 00:48 — 5 h 27 min before call 06:15, confirmed'."""
     what = "Checked in" if event.kind == ARRIVAL else "Wrapped"
     at = format_clock(minutes_of_day(day.date, event.occurred_at, zone))
-    answer = "confirmed" if event.flag_confirmed else "not confirmed on the phone"
+    # The office checking someone in by hand sees the board, not a question: say so instead.
+    answer = "confirmed" if event.flag_confirmed else "by hand" if event.by_hand else "not confirmed on the phone"
     return f"{what} {at} — {event.flag}, {answer}"
 
 

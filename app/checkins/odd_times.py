@@ -17,6 +17,8 @@ from app.extensions import db
 from app.schedule.models import ShootDay
 from app.timeutil import as_utc, format_clock, instant_at, minutes_of_day, to_the_minute
 
+BEFORE_CHECK_IN = "before check-in"
+
 
 def early_window() -> timedelta:
     """Return how long before their call a person may check in without being asked."""
@@ -56,28 +58,30 @@ def judge(kind: str, day: ShootDay, person: Person, at: datetime) -> str | None:
         return f"{span_text(call_at - at)} before call {format_clock(call)}"
     if kind == ARRIVAL:
         return None
-    arrived = first_arrival(day, person.id)
-    if arrived is not None and at < to_the_minute(arrived):
-        return f"before check-in {format_clock(minutes_of_day(day.date, arrived, zone))}"
+    # Before the call wins over before the check-in: a check-in that lands later never rewrites
+    # it, so the text never depends on which of the two reached the server first.
     if call_at is not None and at < call_at:
         return f"{span_text(call_at - at)} before call {format_clock(call)}"
+    arrived = first_arrival(day, person.id)
+    if arrived is not None and at < to_the_minute(arrived):
+        return f"{BEFORE_CHECK_IN} {format_clock(minutes_of_day(day.date, arrived, zone))}"
     return None
 
 
 def flag_wraps_before(arrival: CheckIn, day: ShootDay) -> None:
-    """Flag the person's unflagged wraps that a newly recorded check-in now comes after.
+    """Flag the person's wraps that now come before their first check-in (unless before the call).
 
     Offline taps reach the server in any order: a wrap that arrived first is judged again when
     an earlier-tapped check-in lands, so the outcome never depends on arrival order."""
     first = first_arrival(day, arrival.person_id)
     if first is None:
         return
-    text = f"before check-in {format_clock(minutes_of_day(day.date, first, day.production.timezone))}"
+    text = f"{BEFORE_CHECK_IN} {format_clock(minutes_of_day(day.date, first, day.production.timezone))}"
     for wrap in db.session.scalars(sa.select(CheckIn).where(
-            CheckIn.shoot_day_id == day.id, CheckIn.person_id == arrival.person_id,
-            CheckIn.kind == WRAP, CheckIn.flag.is_(None))):
+            CheckIn.shoot_day_id == day.id, CheckIn.person_id == arrival.person_id, CheckIn.kind == WRAP,
+            sa.or_(CheckIn.flag.is_(None), CheckIn.flag.startswith(BEFORE_CHECK_IN)))):
         if to_the_minute(wrap.occurred_at) < to_the_minute(first):
-            wrap.flag, wrap.flag_confirmed = text, False
+            wrap.flag, wrap.flag_confirmed = text, wrap.flag_confirmed if wrap.flag else False
 
 
 def phone_times(person: Person, day: ShootDay) -> dict:
