@@ -28,7 +28,9 @@ export function bannerText({ colour, number, publishedAt, savedAt } = {}, timeZo
 export function statusText(action) {
   if (!action) return "";
   if (action.state === "pending") return "Pending — will send when there is signal";
-  if (action.state === "synced" && action.result?.flag) return `Synced — the office sees an odd time: ${action.result.flag}`;
+  if (action.state === "synced" && action.result?.flag) {
+    return `Synced — the office sees an odd time: ${action.result.flag}`;
+  }
   if (action.state === "synced") return "Synced";
   if (action.state === "conflict") return "Changed on the server meanwhile — choose a value";
   if (action.state === "failed") return `Failed — ${action.reason || "refused by the server"}`;
@@ -83,7 +85,8 @@ export function spanText(ms) {
   return hours ? `${hours} h` : `${minutes} min`;
 }
 
-export function oddTap(kind, tappedAt, { callAt = "", call = "", windowMinutes = 180, checkedInAt = "" } = {}, timeZone = undefined) {
+export function oddTap(kind, tappedAt, times = {}, timeZone = undefined) {
+  const { callAt = "", call = "", windowMinutes = 180, checkedInAt = "" } = times;
   const tap = toMinute(new Date(tappedAt).getTime());
   const callMs = callAt ? Date.parse(callAt) : NaN;
   const beforeCall = () => `It is ${spanText(callMs - tap)} before your ${call} call.`;

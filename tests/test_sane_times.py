@@ -104,7 +104,8 @@ def test_an_odd_check_in_the_phone_did_not_ask_about_is_stored_flagged_never_dro
     [event] = events(demo)
     assert event.flag == "5 h 27 min before call 06:15" and not event.flag_confirmed
     auth.login("coordinator@example.com")
-    assert "00:48 — 5 h 27 min before call 06:15, not confirmed on the phone" in board_row(client, cast, cast.crew_id)[1]
+    text = board_row(client, cast, cast.crew_id)[1]
+    assert "00:48 — 5 h 27 min before call 06:15, not confirmed on the phone" in text
 
 
 def test_a_wrap_before_the_call_is_flagged_and_never_counted_as_wrapped_silently(demo, cast, client, auth, yesterday):

@@ -64,7 +64,8 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     # A tap four hours before the call asks first; Cancel queues nothing.
     section.get_by_role("button", name="Check in").click()
     question = section.get_by_role("alertdialog", name="Are you sure?")
-    expect(question).to_contain_text(re.compile(rf"Are you sure\? It is [34] h( \d+ min)? before your {call} call\."))
+    expect(question).to_contain_text(
+        re.compile(rf"Are you sure\? It is [34] h( \d+ min)? before your {re.escape(shown_call)} call\."))
     look_at(crew, screenshot, "sane-times-are-you-sure-phone", crew.locator(".mycall"))
     question.get_by_role("button", name="Cancel").click()
     expect(question).to_have_count(0)
