@@ -1,4 +1,5 @@
 """gunicorn settings for `make run`; override with GUNICORN_CMD_ARGS."""
+
 import os
 
 bind = os.environ.get("CALLBOARD_BIND", "127.0.0.1:5000")

@@ -1,4 +1,5 @@
 """Callboard: call sheets for film and TV crews that work with no signal."""
+
 import os
 
 from flask import Flask
@@ -10,9 +11,13 @@ from app.extensions import compress, csrf, db, htmx, init_sqlite, migrate
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; tests pass a config dict to override defaults."""
-    app = Flask(__name__, instance_relative_config=True,
-                instance_path=os.environ.get("CALLBOARD_INSTANCE_PATH") or None,
-                template_folder="../templates", static_folder="../static")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("CALLBOARD_INSTANCE_PATH") or None,
+        template_folder="../templates",
+        static_folder="../static",
+    )
     load_config(app, config)
     bounds.install(app)  # before any route: every <int:...> is a bounded id
 

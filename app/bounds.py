@@ -21,6 +21,7 @@ class Id(fields.Integer):
 
 # --- URL segments and query strings (edges) ---------------------------------------------------
 
+
 class BoundedIntConverter(IntegerConverter):
     """Flask's `int` converter, capped at MAX_ID: a bigger segment is a 404, not a database overflow."""
 
@@ -68,12 +69,16 @@ class Printable(validate.Validator):
 
     def __init__(self, lines: bool = False, error: str | None = None):
         self.allowed = frozenset("\r\n\t") if lines else frozenset()
-        self.error = error or ("Remove the control characters (like NUL) from the text." if lines else
-                               "Write it on one line, without control characters.")
+        self.error = error or (
+            "Remove the control characters (like NUL) from the text."
+            if lines
+            else "Write it on one line, without control characters."
+        )
 
     def __call__(self, value):
         if isinstance(value, str) and any(
-                ch not in self.allowed and unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in value):
+            ch not in self.allowed and unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in value
+        ):
             raise ValidationError(self.error)
         return value
 

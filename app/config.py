@@ -1,4 +1,5 @@
 """Configuration: safe local defaults; secrets only from the environment or instance/."""
+
 import os
 import secrets
 from pathlib import Path
@@ -19,8 +20,7 @@ def load_config(app, overrides: dict | None = None) -> None:
     instance = app.instance_path
     Path(instance).mkdir(parents=True, exist_ok=True)
     app.config.update(
-        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
-        or f"sqlite:///{Path(instance) / 'callboard.sqlite3'}",
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance) / 'callboard.sqlite3'}",
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         # How long a SQLite writer waits for another's lock before the request answers 503.
         SQLITE_BUSY_TIMEOUT_MS=int(os.environ.get("CALLBOARD_SQLITE_BUSY_TIMEOUT_MS", "5000")),
@@ -47,8 +47,15 @@ def load_config(app, overrides: dict | None = None) -> None:
         # A check-in further ahead of the person's published call than this asks "Are you sure?"
         # on the phone and is stored flagged (a wrap before the check-in or the call, too).
         CHECKIN_EARLY_WINDOW_MINUTES=int(os.environ.get("CALLBOARD_CHECKIN_EARLY_WINDOW_MINUTES", 180)),
-        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript",
-                            "application/json", "text/calendar", "image/svg+xml"],
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "application/javascript",
+            "text/javascript",
+            "application/json",
+            "text/calendar",
+            "image/svg+xml",
+        ],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=500,
         LOGIN_ATTEMPTS_PER_MINUTE=5,
@@ -60,8 +67,12 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config.update(overrides)
     if app.config["HTTPS"]:
         # __Host-: only ever sent over https, to this host, for the whole site.
-        app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-callboard",
-                          SESSION_COOKIE_DOMAIN=None, SESSION_COOKIE_PATH="/",
-                          PREFERRED_URL_SCHEME="https")
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-callboard",
+            SESSION_COOKIE_DOMAIN=None,
+            SESSION_COOKIE_PATH="/",
+            PREFERRED_URL_SCHEME="https",
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(instance)

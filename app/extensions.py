@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and wired in create_app."""
+
 import sqlalchemy as sa
 from flask_compress import Compress
 from flask_htmx import HTMX

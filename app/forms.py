@@ -1,4 +1,5 @@
 """How every form answers: field errors from a schema or a service, and a lost race as 409."""
+
 from marshmallow import ValidationError
 
 from app.extensions import db
@@ -12,12 +13,16 @@ def field_errors(error: Exception) -> dict[str, list[str]]:
 
     A service rejection is any exception with `errors` (field → messages, or a list of messages).
     """
-    messages = error.messages if isinstance(error, ValidationError) else (
-        error.errors or {"form": [getattr(error, "message", str(error))]})
+    messages = (
+        error.messages
+        if isinstance(error, ValidationError)
+        else (error.errors or {"form": [getattr(error, "message", str(error))]})
+    )
     if not isinstance(messages, dict):
         return {"form": [str(message) for message in messages]}
-    errors = {key: [str(m) for m in value] if isinstance(value, list) else [str(value)]
-              for key, value in messages.items()}
+    errors = {
+        key: [str(m) for m in value] if isinstance(value, list) else [str(value)] for key, value in messages.items()
+    }
     if "_schema" in errors:
         errors["form"] = errors.pop("_schema")
     return errors

@@ -8,7 +8,8 @@ message. Turning minutes back into an instant reads the wall clock: on a dayligh
 change an hour that occurs twice means its first occurrence, one that never occurs is read
 with the offset from before the change.
 """
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
@@ -17,14 +18,14 @@ MINUTE = timedelta(minutes=1)
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime | None) -> datetime | None:
     """Return value as aware UTC (SQLite hands back naive datetimes)."""
     if value is None or value.tzinfo is not None:
         return value
-    return value.replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=UTC)
 
 
 def zone_of(zone: str | ZoneInfo | None) -> ZoneInfo:
@@ -51,7 +52,7 @@ def instant_at(day: date, minutes: int, zone: str | ZoneInfo) -> datetime:
     """Return the UTC instant of a wall-clock time given as minutes from a shoot day's midnight."""
     days, rest = divmod(minutes, MINUTES_PER_DAY)
     local = datetime.combine(day + timedelta(days=days), time(rest // 60, rest % 60), tzinfo=zone_of(zone))
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def minutes_of_day(day: date, instant: datetime, zone: str | ZoneInfo) -> int:

@@ -3,6 +3,7 @@ bodies, contention (503), headers and error pages.
 
 htmx requests are read through flask-htmx's `htmx` object (it knows htmx 2's request headers).
 """
+
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit
@@ -15,9 +16,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.extensions import db, htmx
 from app.timeutil import format_clock, input_clock
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def htmx_request() -> bool:
@@ -53,15 +56,15 @@ def safe_next(target: str | None) -> str | None:
     return quote(target, safe="/?&=#%:+;,@!$'()*~-._")
 
 
-def render(template: str, block: str | None = None, status: int = 200, *, oob: tuple[str, ...] = (),
-           **context):
+def render(template: str, block: str | None = None, status: int = 200, *, oob: tuple[str, ...] = (), **context):
     """Render the whole page; for an htmx swap only `block` of it, then the `oob` blocks out of band.
 
     Out-of-band blocks render with `oob=True` in their context, for their hx-swap-oob attribute.
     """
     if block and wants_fragment():
         body = render_block(template, block, **context) + "".join(
-            render_block(template, name, **{**context, "oob": True}) for name in oob)
+            render_block(template, name, **{**context, "oob": True}) for name in oob
+        )
     else:
         g.varies_on_htmx = True  # the same URL answers htmx with a fragment
         body = render_template(template, **context)
@@ -100,8 +103,7 @@ def _security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     # Geolocation stays available to our own pages (checking in on arrival may use it).
-    headers.setdefault("Permissions-Policy",
-                       "camera=(), microphone=(), geolocation=(self), payment=(), usb=()")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=(), usb=()")
     if request.is_secure or current_app.config["HTTPS"]:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     if "Cache-Control" not in headers and response.mimetype == "text/html":

@@ -10,13 +10,14 @@ calls per sample so that one sample lasts at least `min_time`; then every round 
 sample of every candidate, in a shuffled order, so that whatever else the machine is doing
 falls on all candidates alike. The result per candidate is the median over the rounds.
 """
+
 from __future__ import annotations
 
 import random
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 STEPS = (1, 2, 5)
 
@@ -42,8 +43,10 @@ class Timing:
         return (high - low) / self.median if self.median else 0.0
 
     def __str__(self) -> str:
-        return (f"{self.name}: {format_seconds(self.median)} per call (median of "
-                f"{len(self.samples)} rounds of {self.number}, spread {self.spread:.0%})")
+        return (
+            f"{self.name}: {format_seconds(self.median)} per call (median of "
+            f"{len(self.samples)} rounds of {self.number}, spread {self.spread:.0%})"
+        )
 
 
 def format_seconds(seconds: float) -> str:
@@ -55,8 +58,9 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
-def calls_per_sample(candidate: Callable[[], object], min_time: float,
-                     clock: Callable[[], float] = time.perf_counter) -> int:
+def calls_per_sample(
+    candidate: Callable[[], object], min_time: float, clock: Callable[[], float] = time.perf_counter
+) -> int:
     """Return the smallest of 1, 2, 5, 10, 20, … calls that take at least min_time."""
     scale = 1
     while True:
@@ -70,9 +74,15 @@ def calls_per_sample(candidate: Callable[[], object], min_time: float,
         scale *= 10
 
 
-def interleaved(candidates: dict[str, Callable[[], object]], *, rounds: int = 15,
-                min_time: float = 0.05, warmup: int = 1, seed: int = 0,
-                clock: Callable[[], float] = time.perf_counter) -> dict[str, Timing]:
+def interleaved(
+    candidates: dict[str, Callable[[], object]],
+    *,
+    rounds: int = 15,
+    min_time: float = 0.05,
+    warmup: int = 1,
+    seed: int = 0,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, Timing]:
     """Time every candidate in each of `rounds` rounds, in a shuffled order; return Timings."""
     numbers = {}
     for name, candidate in candidates.items():

@@ -6,6 +6,7 @@ run, interleaved round by round; the figure is the ratio of the medians. The siz
 compressed response (br or gzip, as Flask-Compress chooses) including its status line and
 headers, plus the headers a real server adds (Date, Server, Connection).
 """
+
 import statistics
 import sys
 import time
@@ -26,15 +27,23 @@ ROUNDS, PER_ROUND = 15, 10
 
 def make_app():
     """Build the app on an in-memory database with a published 150-person, 40-scene day."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "WTF_CSRF_ENABLED": False,
-                      "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+        }
+    )
     app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
     with app.app_context():
         db.create_all()
         built = build_production(people=150, scenes=40)
-        office = db.session.get(Person, db.session.query(Person.id).filter_by(
-            production_id=built.production_id, role="coordinator").scalar())
+        office = db.session.get(
+            Person,
+            db.session.query(Person.id).filter_by(production_id=built.production_id, role="coordinator").scalar(),
+        )
         revision = publish(db.session.get(ShootDay, built.day_id), office)
         db.session.commit()
         url = f"/p/{built.production_id}/revisions/{revision.id}"
@@ -81,12 +90,17 @@ def main() -> int:
     print(f"  call sheet page    {sheet_ms:8.3f} ms")
     print(f"  ratio              {sheet_ms / bare_ms:8.1f} × the bare route")
     worst = 0
-    for label, client, page in (("crew, revision page", crew, url), ("coordinator, revision page", office, url),
-                                ("crew, My day", crew, f"/p/{built.production_id}/my-day")):
+    for label, client, page in (
+        ("crew, revision page", crew, url),
+        ("coordinator, revision page", office, url),
+        ("crew, My day", crew, f"/p/{built.production_id}/my-day"),
+    ):
         size, encoding = compressed_size(client, page)
         worst = max(worst, size)
-        print(f"  {label:28} {plain_size(client, page):6d} bytes of HTML → {size:6d} bytes {encoding} incl. headers "
-              f"({size / 1024:.1f} KB; goal ≤ {BUDGET // 1024} KB: {'met' if size <= BUDGET else 'MISSED'})")
+        print(
+            f"  {label:28} {plain_size(client, page):6d} bytes of HTML → {size:6d} bytes {encoding} incl. headers "
+            f"({size / 1024:.1f} KB; goal ≤ {BUDGET // 1024} KB: {'met' if size <= BUDGET else 'MISSED'})"
+        )
     return 0 if worst <= BUDGET else 1
 
 

@@ -14,11 +14,12 @@ SQLite file, through the real app's test client:
    requests of one operation each, interleaved round by round in the same run
    (bench/_timing.py). Goal (PROTOCOL.md's batches): a batch well under the one-by-one time.
 """
+
 import re
 import sys
 import tempfile
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -43,17 +44,25 @@ WORKER = re.compile(r'register\("(/sw\.js)"')
 
 def make_app(folder: Path):
     """Build the app on a SQLite file with the seeded demo starting today."""
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-                      "WTF_CSRF_ENABLED": False,
-                      "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+        }
+    )
     with app.app_context():
         db.create_all()
         seed_demo(date.today())
         db.session.commit()
         film = db.session.scalar(db.select(Production).where(Production.title == "The Iron Men"))
         day = today_shoot_day(film)
-        revision = db.session.scalar(db.select(CallSheetRevision).where(
-            CallSheetRevision.shoot_day_id == day.id).order_by(CallSheetRevision.number.desc()))
+        revision = db.session.scalar(
+            db.select(CallSheetRevision)
+            .where(CallSheetRevision.shoot_day_id == day.id)
+            .order_by(CallSheetRevision.number.desc())
+        )
         return app, film.id, day.id, revision.id
 
 
@@ -91,8 +100,13 @@ def show(title: str, files: dict[str, tuple[int, str]]) -> int:
 
 
 def sync_op(production_id: int, day_id: int) -> dict:
-    return {"id": str(uuid.uuid4()), "production_id": production_id, "kind": "check_in",
-            "tapped_at": datetime.now(timezone.utc).isoformat(), "payload": {"shoot_day_id": day_id}}
+    return {
+        "id": str(uuid.uuid4()),
+        "production_id": production_id,
+        "kind": "check_in",
+        "tapped_at": datetime.now(UTC).isoformat(),
+        "payload": {"shoot_day_id": day_id},
+    }
 
 
 def main() -> int:
@@ -111,7 +125,7 @@ def main() -> int:
         show("Call sheet page (HTML; its CSS and JavaScript are the files above)", {sheet: (size, encoding)})
 
         def post(ops):
-            body = {"protocol": 1, "sent_at": datetime.now(timezone.utc).isoformat(), "cursor": None, "ops": ops}
+            body = {"protocol": 1, "sent_at": datetime.now(UTC).isoformat(), "cursor": None, "ops": ops}
             response = crew.post("/api/sync", json=body, headers=SYNC)
             assert response.status_code == 200 and {r["status"] for r in response.get_json()["results"]} == {"applied"}
 
@@ -122,14 +136,17 @@ def main() -> int:
             for _ in range(BATCH):
                 post([sync_op(production_id, day_id)])
 
-        timings = interleaved({f"{BATCH} ops in one batch": one_batch,
-                               f"{BATCH} ops one per request": one_by_one}, rounds=7, min_time=0.0)
+        timings = interleaved(
+            {f"{BATCH} ops in one batch": one_batch, f"{BATCH} ops one per request": one_by_one}, rounds=7, min_time=0.0
+        )
         print(f"\nApplying {BATCH} check-ins through POST /api/sync (SQLite file, test client)")
         print(report(timings, baseline=f"{BATCH} ops one per request"))
         batch, single = (timing.median for timing in timings.values())
-        print(f"ratio: a batch takes {batch / single:.2f} of the one-per-request time "
-              f"({single / batch:.1f}x faster); goal: faster than one per request — "
-              f"{'met' if batch < single else 'MISSED'}")
+        print(
+            f"ratio: a batch takes {batch / single:.2f} of the one-per-request time "
+            f"({single / batch:.1f}x faster); goal: faster than one per request — "
+            f"{'met' if batch < single else 'MISSED'}"
+        )
         print(f"\nMy day first load: {first} bytes compressed")
     return 0
 

@@ -10,6 +10,7 @@ body) runs in its own process, as a real one would, so its work does not compete
 sender's. The baseline is measured on a sample of the same subscriptions (default 100) and
 extrapolated per message, unless --full-baseline runs it over all of them (~80 s).
 """
+
 import argparse
 import multiprocessing
 import sys
@@ -45,14 +46,16 @@ def _serve(connection, delay):
         while True:
             command, argument = connection.recv()
             if command == "subscribe":
-                connection.send([(s.endpoint, s.p256dh, s.auth)
-                                 for s in (push_service.subscriber() for _ in range(argument))])
+                connection.send(
+                    [(s.endpoint, s.p256dh, s.auth) for s in (push_service.subscriber() for _ in range(argument))]
+                )
             elif command == "key":
                 push_service.vapid_public_key = argument
                 connection.send(True)
             elif command == "stats":
-                connection.send(({e: len(s.delivered) for e, s in push_service.subscribers.items()},
-                                 push_service.rejections[:3]))
+                connection.send(
+                    ({e: len(s.delivered) for e, s in push_service.subscribers.items()}, push_service.rejections[:3])
+                )
             else:
                 connection.send(True)
                 return
@@ -87,9 +90,15 @@ def _setup(app, push_service, count):
         phones = [Phone(*made) for made in push_service.ask("subscribe", count)]
         for person, phone in zip(people, phones):
             subscribe(person, phone)
-        service.enqueue([p.id for p in people], service.Message(
-            title="Your call moved 07:00 → 06:30", body="Day 5, Tue 3 Dec · Harbour Warehouse",
-            url="/p/1/my-day", collapse="day-5"))
+        service.enqueue(
+            [p.id for p in people],
+            service.Message(
+                title="Your call moved 07:00 → 06:30",
+                body="Day 5, Tue 3 Dec · Harbour Warehouse",
+                url="/p/1/my-day",
+                collapse="day-5",
+            ),
+        )
         db.session.commit()
     return phones
 
@@ -97,12 +106,19 @@ def _setup(app, push_service, count):
 def _baseline(app, phones, subject):
     with app.app_context():
         vapid = keys.vapid_key()
-    payload = build_payload(0, "Your call moved 07:00 → 06:30", "Day 5, Tue 3 Dec · Harbour Warehouse",
-                            "/p/1/my-day", "day-5")
+    payload = build_payload(
+        0, "Your call moved 07:00 → 06:30", "Day 5, Tue 3 Dec · Harbour Warehouse", "/p/1/my-day", "day-5"
+    )
     started = time.perf_counter()
     for phone in phones:
-        webpush(phone.info(), data=payload.decode(), vapid_private_key=vapid, timeout=10, ttl=3600,
-                vapid_claims={"sub": subject, "exp": int(time.time()) + VAPID_LIFETIME_SECONDS})
+        webpush(
+            phone.info(),
+            data=payload.decode(),
+            vapid_private_key=vapid,
+            timeout=10,
+            ttl=3600,
+            vapid_claims={"sub": subject, "exp": int(time.time()) + VAPID_LIFETIME_SECONDS},
+        )
     return time.perf_counter() - started
 
 
@@ -117,11 +133,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder, RemotePushService(args.delay) as push_service:
-        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
-                          f"sqlite:///{Path(folder) / 'bench.sqlite3'}"})
-        app.config.update(PUSH_BATCH_SIZE=args.batch_size, PUSH_CONCURRENCY=args.concurrency, PUSH_TIMEOUT_SECONDS=10.0,
-                          VAPID_PRIVATE_KEY=vapid_private_key_text(),
-                          PUSH_ALLOWED_ORIGINS=push_service.origin)
+        app = create_app(
+            {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}"}
+        )
+        app.config.update(
+            PUSH_BATCH_SIZE=args.batch_size,
+            PUSH_CONCURRENCY=args.concurrency,
+            PUSH_TIMEOUT_SECONDS=10.0,
+            VAPID_PRIVATE_KEY=vapid_private_key_text(),
+            PUSH_ALLOWED_ORIGINS=push_service.origin,
+        )
         with app.app_context():
             push_service.ask("key", keys.public_key())
         phones = _setup(app, push_service, args.subscriptions)
@@ -136,7 +157,7 @@ def main(argv=None) -> int:
         assert report.sent == delivered == args.subscriptions, (report, delivered)
         assert rejections == [], rejections
 
-        sample = phones if args.full_baseline else phones[:args.baseline_sample]
+        sample = phones if args.full_baseline else phones[: args.baseline_sample]
         baseline = _baseline(app, sample, app.config["VAPID_SUBJECT"])
         per_message = baseline / len(sample)
         baseline_total = per_message * args.subscriptions
@@ -144,14 +165,20 @@ def main(argv=None) -> int:
         assert all(counts[p.endpoint] == 2 for p in sample) and rejections == [], rejections
 
     n = args.subscriptions
-    print(f"push fan-out: {n} subscriptions, push service (own process, verifies VAPID and decrypts) "
-          f"answering after {args.delay * 1000:.0f} ms")
-    print(f"  outbox worker (batch {app.config['PUSH_BATCH_SIZE']}, concurrency "
-          f"{app.config['PUSH_CONCURRENCY']}, pooled keep-alive): {outbox:.2f} s "
-          f"({n / outbox:.0f} msg/s), all {delivered} decrypted by the push service")
+    print(
+        f"push fan-out: {n} subscriptions, push service (own process, verifies VAPID and decrypts) "
+        f"answering after {args.delay * 1000:.0f} ms"
+    )
+    print(
+        f"  outbox worker (batch {app.config['PUSH_BATCH_SIZE']}, concurrency "
+        f"{app.config['PUSH_CONCURRENCY']}, pooled keep-alive): {outbox:.2f} s "
+        f"({n / outbox:.0f} msg/s), all {delivered} decrypted by the push service"
+    )
     how = "all" if args.full_baseline else f"a sample of {len(sample)}, extrapolated per message"
-    print(f"  one-by-one pywebpush.webpush loop ({how}): {per_message * 1000:.1f} ms/message "
-          f"→ {baseline_total:.1f} s for {n}")
+    print(
+        f"  one-by-one pywebpush.webpush loop ({how}): {per_message * 1000:.1f} ms/message "
+        f"→ {baseline_total:.1f} s for {n}"
+    )
     ratio = baseline_total / outbox
     print(f"  ratio: {ratio:.1f}x faster (goal ≥ 5x); {n} in {outbox:.2f} s (goal < 10 s)")
     return 0 if ratio >= 5 and outbox < 10 else 1

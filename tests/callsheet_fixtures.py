@@ -1,4 +1,5 @@
 """Fixtures for call sheet tests: the demo film seeded from today in its own time zone."""
+
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ class Film:
     short_id: int
     short_day_id: int
     chris_id: int  # crew@example.com, 1st AC, shares their phone
-    dana_id: int   # coordinator@example.com
+    dana_id: int  # coordinator@example.com
     priya_id: int  # UPM, phone not shared, not a head of department
 
     def url(self, path: str) -> str:
@@ -41,9 +42,12 @@ class Film:
 
     def revisions(self) -> list[CallSheetRevision]:
         with self.app.app_context():
-            rows = db.session.scalars(sa.select(CallSheetRevision).where(
-                CallSheetRevision.production_id == self.id).order_by(CallSheetRevision.id)
-                .options(undefer(CallSheetRevision.content), undefer(CallSheetRevision.changes))).all()
+            rows = db.session.scalars(
+                sa.select(CallSheetRevision)
+                .where(CallSheetRevision.production_id == self.id)
+                .order_by(CallSheetRevision.id)
+                .options(undefer(CallSheetRevision.content), undefer(CallSheetRevision.changes))
+            ).all()
             db.session.expunge_all()
             return rows
 
@@ -58,8 +62,9 @@ class Film:
         """Override a person's call on a day (a draft change)."""
         with self.editing() as session:
             day_id = self.day_ids[day_index]
-            row = session.scalar(sa.select(PersonCall).where(
-                PersonCall.shoot_day_id == day_id, PersonCall.person_id == person_id))
+            row = session.scalar(
+                sa.select(PersonCall).where(PersonCall.shoot_day_id == day_id, PersonCall.person_id == person_id)
+            )
             if row is None:
                 row = PersonCall(production_id=self.id, shoot_day_id=day_id, person_id=person_id)
                 session.add(row)
@@ -77,13 +82,24 @@ def film(app):
     with app.app_context():
         seed_demo(production_today())
         db.session.commit()
-        film_id, short_id = (db.session.scalar(sa.select(Production.id).where(Production.title == title))
-                             for title in ("The Iron Men", "Night Ferry (short)"))
-        day_ids = list(db.session.scalars(sa.select(ShootDay.id).where(
-            ShootDay.production_id == film_id).order_by(ShootDay.date)))
+        film_id, short_id = (
+            db.session.scalar(sa.select(Production.id).where(Production.title == title))
+            for title in ("The Iron Men", "Night Ferry (short)")
+        )
+        day_ids = list(
+            db.session.scalars(sa.select(ShootDay.id).where(ShootDay.production_id == film_id).order_by(ShootDay.date))
+        )
         short_day_id = db.session.scalar(sa.select(ShootDay.id).where(ShootDay.production_id == short_id))
-        return Film(app, film_id, day_ids, short_id, short_day_id, _person(film_id, "Chris Dunmore"),
-                    _person(film_id, "Dana Whitfield"), _person(film_id, "Priya Raman"))
+        return Film(
+            app,
+            film_id,
+            day_ids,
+            short_id,
+            short_day_id,
+            _person(film_id, "Chris Dunmore"),
+            _person(film_id, "Dana Whitfield"),
+            _person(film_id, "Priya Raman"),
+        )
 
 
 def publish(client, film: Film, day_index: int = 0):

@@ -1,4 +1,5 @@
 """Test fixtures: a real database (SQLite in memory, or PostgreSQL from DATABASE_URL)."""
+
 import os
 import re
 from datetime import date
@@ -59,18 +60,19 @@ def _reset(connection) -> None:
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
-        "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+        }
+    )
     app.test_client_class = CallboardClient
     # Requests reuse an app context that is already pushed (and its g and db.session),
     # so tests push one only around their own database work.
-    with app.app_context():
-        with db.engine.begin() as connection:
-            _reset(connection)
+    with app.app_context(), db.engine.begin() as connection:
+        _reset(connection)
     yield app
     with app.app_context():
         db.session.remove()
@@ -83,8 +85,14 @@ def app(tmp_path):
 def threaded_app(tmp_path):
     """An app on a database that several threads can use at once (a SQLite file, or PostgreSQL)."""
     url = DATABASE_URL if DATABASE_URL.startswith("postgresql") else f"sqlite:///{tmp_path / 'threads.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
-                      "PASSWORD_HASH_PARAMS": CHEAP_HASHING})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+        }
+    )
     app.test_client_class = CallboardClient
     with app.app_context():
         db.create_all()

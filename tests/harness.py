@@ -12,6 +12,7 @@ then checks that every acknowledged operation was stored exactly once.
 
 Everything here talks to loopback only and every loop is bounded in count and time.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -27,11 +28,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy
@@ -42,7 +43,7 @@ DEMO_PASSWORD = "callboard-demo"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
-_running: set["AppServer"] = set()
+_running: set[AppServer] = set()
 
 
 def _port_is_free(port: int) -> bool:
@@ -94,17 +95,22 @@ def database_url(database: Path | str) -> str:
 
 def server_environment(database: Path | str, instance: Path, **extra: str) -> dict[str, str]:
     """Return the environment for the app's processes: its own database, key and instance."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLASK_", "CALLBOARD_", "GUNICORN_")) and key != "DATABASE_URL"}
-    env.update({
-        "FLASK_APP": "app:create_app",
-        "DATABASE_URL": database_url(database),
-        "SECRET_KEY": "e2e-secret-key-not-for-production",
-        # Honoured once create_app reads it; until then the app uses the repo's instance/.
-        "CALLBOARD_INSTANCE_PATH": str(instance),
-        "PYTHONUNBUFFERED": "1",
-        **extra,
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "CALLBOARD_", "GUNICORN_")) and key != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "FLASK_APP": "app:create_app",
+            "DATABASE_URL": database_url(database),
+            "SECRET_KEY": "e2e-secret-key-not-for-production",
+            # Honoured once create_app reads it; until then the app uses the repo's instance/.
+            "CALLBOARD_INSTANCE_PATH": str(instance),
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+    )
     return env
 
 
@@ -112,8 +118,9 @@ def prepare_database(database: Path | str, instance: Path | None = None) -> Path
     """Create database with `flask db upgrade` and `flask seed-demo`, as `make run` does."""
     env = server_environment(database, instance or database.parent / "instance")
     for command in (["db", "upgrade"], ["seed-demo"]):
-        done = subprocess.run([str(BIN / "flask"), *command], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [str(BIN / "flask"), *command], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
         if done.returncode != 0:
             raise RuntimeError(f"flask {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
     return database
@@ -130,8 +137,16 @@ def copy_database(source: Path, target: Path) -> Path:
 class AppServer:
     """The real Callboard app under gunicorn on a loopback port with its own database."""
 
-    def __init__(self, workdir: Path, database: Path | str, *, port: int | None = None,
-                 workers: int = 2, ready_timeout: float = 30.0, **environment: str):
+    def __init__(
+        self,
+        workdir: Path,
+        database: Path | str,
+        *,
+        port: int | None = None,
+        workers: int = 2,
+        ready_timeout: float = 30.0,
+        **environment: str,
+    ):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.database = database if isinstance(database, str) else Path(database)
@@ -149,24 +164,38 @@ class AppServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         """Start gunicorn on this server's port and database; return once it answers."""
         with self._lock:
             if self.running:
                 return self
             _wait_until(lambda: _port_is_free(self.port), 10, f"port {self.port} to be free")
             self.starts += 1
-            env = server_environment(self.database, self.workdir / "instance",
-                                     CALLBOARD_BIND=f"127.0.0.1:{self.port}",
-                                     CALLBOARD_WORKERS=str(self.workers), **self.environment)
+            env = server_environment(
+                self.database,
+                self.workdir / "instance",
+                CALLBOARD_BIND=f"127.0.0.1:{self.port}",
+                CALLBOARD_WORKERS=str(self.workers),
+                **self.environment,
+            )
             with open(self.log_path, "a") as log:
                 log.write(f"\n--- start {self.starts} ---\n")
                 log.flush()
                 self.process = subprocess.Popen(
-                    [str(BIN / "gunicorn"), "--config", str(REPO / "gunicorn.conf.py"),
-                     "--graceful-timeout", "5", "app:create_app()"],
-                    cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                    start_new_session=True)  # its own process group, so kill() gets the workers
+                    [
+                        str(BIN / "gunicorn"),
+                        "--config",
+                        str(REPO / "gunicorn.conf.py"),
+                        "--graceful-timeout",
+                        "5",
+                        "app:create_app()",
+                    ],
+                    cwd=REPO,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # its own process group, so kill() gets the workers
             _running.add(self)
             try:
                 _wait_until(self._answers, self.ready_timeout, f"gunicorn at {self.url}")
@@ -215,7 +244,7 @@ class AppServer:
         _running.discard(self)
         _wait_until(lambda: _port_is_free(self.port), 10, f"port {self.port} to close")
 
-    def restart(self) -> "AppServer":
+    def restart(self) -> AppServer:
         """Stop gracefully and start again on the same port and database."""
         self.stop()
         return self.start()
@@ -233,7 +262,7 @@ class AppServer:
             return "(no gunicorn log)"
         return "".join(self.log_path.read_text(errors="replace").splitlines(True)[-lines:])
 
-    def client(self) -> "LoopbackClient":
+    def client(self) -> LoopbackClient:
         """Return a new cookie-keeping HTTP client for this server."""
         return LoopbackClient(self.url)
 
@@ -279,8 +308,9 @@ class LoopbackClient:
         self.cookies: dict[str, str] = {}
         self.csrf_token: str | None = None
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
         """Send one request; raise OSError when the server cannot be reached."""
         headers = dict(headers or {})
         if self.cookies:
@@ -300,8 +330,9 @@ class LoopbackClient:
     def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
         return self.request("GET", path, headers=headers)
 
-    def post(self, path: str, form: dict | None = None, json_body=None,
-             headers: dict[str, str] | None = None) -> Response:
+    def post(
+        self, path: str, form: dict | None = None, json_body=None, headers: dict[str, str] | None = None
+    ) -> Response:
         """POST a form or JSON, with the CSRF header the pages send and a same-origin Origin."""
         headers = {"Origin": self.base_url, **(headers or {})}
         if self.csrf_token:
@@ -336,14 +367,23 @@ class CrashReport:
     errors: list = field(default_factory=list)  # exceptions raised in the threads
 
     def __str__(self) -> str:
-        return (f"{len(self.acknowledged)} acknowledged, {len(self.abandoned)} abandoned, "
-                f"{self.attempts} attempts, {self.crashes} crashes in {self.seconds:.1f} s")
+        return (
+            f"{len(self.acknowledged)} acknowledged, {len(self.abandoned)} abandoned, "
+            f"{self.attempts} attempts, {self.crashes} crashes in {self.seconds:.1f} s"
+        )
 
 
-def run_under_crashes(server: AppServer, attempt: Callable[[int, int], object], *,
-                      clients: int = 4, operations: int = 10, crashes: int = 3,
-                      time_limit: float = 60.0, seed: int = 0,
-                      pause: tuple[float, float] = (0.1, 0.6)) -> CrashReport:
+def run_under_crashes(
+    server: AppServer,
+    attempt: Callable[[int, int], object],
+    *,
+    clients: int = 4,
+    operations: int = 10,
+    crashes: int = 3,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    pause: tuple[float, float] = (0.1, 0.6),
+) -> CrashReport:
     """Run operations from client threads while SIGKILLing and restarting the server.
 
     `attempt(client, n)` sends operation n of client once and returns a result (anything
@@ -399,10 +439,10 @@ def run_under_crashes(server: AppServer, attempt: Callable[[int, int], object], 
             except BaseException as error:  # re-raised in the caller's thread below
                 report.errors.append(error)
                 stop.set()
+
         return run
 
-    threads = [threading.Thread(target=guarded(client, i), name=f"client-{i}")
-               for i in range(clients)]
+    threads = [threading.Thread(target=guarded(client, i), name=f"client-{i}") for i in range(clients)]
     monkey = threading.Thread(target=guarded(chaos), name="chaos")
     for thread in [*threads, monkey]:
         thread.start()

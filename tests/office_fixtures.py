@@ -1,4 +1,5 @@
 """Set-up shared by the production office tests: the demo's ids, an outside coordinator, htmx headers."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -21,13 +22,21 @@ def production_ids(app, title: str) -> SimpleNamespace:
         pid = production.id
         day = db.session.scalar(sa.select(ShootDay).where(ShootDay.production_id == pid).order_by(ShootDay.date))
         scene = db.session.scalar(sa.select(Scene).where(Scene.shoot_day_id == day.id).order_by(Scene.sort_order))
-        person = db.session.scalar(sa.select(Person).where(
-            Person.production_id == pid, Person.role != COORDINATOR).order_by(Person.id))
-        department = db.session.scalar(sa.select(Department).where(Department.production_id == pid)
-                                       .order_by(Department.sort_order))
+        person = db.session.scalar(
+            sa.select(Person).where(Person.production_id == pid, Person.role != COORDINATOR).order_by(Person.id)
+        )
+        department = db.session.scalar(
+            sa.select(Department).where(Department.production_id == pid).order_by(Department.sort_order)
+        )
         location = db.session.scalar(sa.select(Location).where(Location.production_id == pid).order_by(Location.id))
-        return SimpleNamespace(production=pid, day=day.id, scene=scene.id if scene else None, person=person.id,
-                               department=department.id, location=location.id)
+        return SimpleNamespace(
+            production=pid,
+            day=day.id,
+            scene=scene.id if scene else None,
+            person=person.id,
+            department=department.id,
+            location=location.id,
+        )
 
 
 @pytest.fixture
@@ -48,8 +57,9 @@ def ferry_office(demo, night_ferry):
     with demo.app_context():
         user = User(email="ferry.office@example.com", name="Fen Ferris", password_hash=hash_password(PASSWORD))
         db.session.add(user)
-        db.session.add(Person(production_id=night_ferry.production, user=user, role=COORDINATOR,
-                              name=user.name, email=user.email))
+        db.session.add(
+            Person(production_id=night_ferry.production, user=user, role=COORDINATOR, name=user.name, email=user.email)
+        )
         db.session.commit()
     return "ferry.office@example.com"
 

@@ -7,6 +7,7 @@ of at most 4096 bytes) and then does what only the phone can do: decrypts the ae
 Answers are scriptable per subscription: 201, 404, 410, 413, 429 with Retry-After, 500,
 a hang, and a delay. Used by tests/test_push*.py and bench/push_fanout.py.
 """
+
 import base64
 import json
 import os
@@ -39,7 +40,8 @@ def browser_keys() -> tuple[ec.EllipticCurvePrivateKey, str, str]:
     """Make what PushManager.subscribe() makes: a P-256 key pair and a 16-byte auth secret."""
     private_key = ec.generate_private_key(ec.SECP256R1())
     point = private_key.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     return private_key, b64url(point), b64url(os.urandom(16))
 
 
@@ -96,8 +98,7 @@ class Subscriber:
 
     def info(self) -> dict:
         """Return the subscription as the browser's toJSON() gives it."""
-        return {"endpoint": self.endpoint, "expirationTime": None,
-                "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+        return {"endpoint": self.endpoint, "expirationTime": None, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
 class Rejected(Exception):
@@ -182,9 +183,11 @@ class PushService:
                 raise Rejected(401, "JWT alg is not ES256")
             raw = unb64url(signature)
             public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(key))
-            public.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"),
-                                               int.from_bytes(raw[32:], "big")),
-                          f"{head}.{body}".encode(), ec.ECDSA(hashes.SHA256()))
+            public.verify(
+                encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
+                f"{head}.{body}".encode(),
+                ec.ECDSA(hashes.SHA256()),
+            )
             claims = json.loads(unb64url(body))
         except (ValueError, InvalidSignature) as error:
             raise Rejected(401, f"JWT does not verify: {error!r}") from None
@@ -213,14 +216,16 @@ class PushService:
         if topic is not None and not re.match(r"^[A-Za-z0-9_-]{1,32}$", topic):
             raise Rejected(400, f"Topic {topic!r} is not 1-32 base64url characters")
         try:
-            plaintext = http_ece.decrypt(body, private_key=subscriber.private_key,
-                                         auth_secret=unb64url(subscriber.auth), version="aes128gcm")
+            plaintext = http_ece.decrypt(
+                body, private_key=subscriber.private_key, auth_secret=unb64url(subscriber.auth), version="aes128gcm"
+            )
         except Exception as error:  # noqa: BLE001  (any failure means the phone could not read it)
             raise Rejected(400, f"cannot decrypt: {error!r}") from None
         answer = self._answer_for(subscriber)
         with self._lock:
-            subscriber.requests.append(Received(plaintext, int(headers["TTL"]), headers.get("Urgency"),
-                                                topic, claims, answer.status))
+            subscriber.requests.append(
+                Received(plaintext, int(headers["TTL"]), headers.get("Urgency"), topic, claims, answer.status)
+            )
             self.delivered_condition.notify_all()
         return answer, subscriber
 
@@ -283,7 +288,10 @@ def configure_push(app, *services: PushService, private_key: str | None = None) 
     app.config.update(
         VAPID_PRIVATE_KEY=private_key or vapid_private_key_text(),
         PUSH_ALLOWED_ORIGINS=",".join([*DEFAULT_ALLOWED_ORIGINS, *(s.origin for s in services)]),
-        PUSH_TIMEOUT_SECONDS=2.0, PUSH_CONCURRENCY=8, PUSH_BATCH_SIZE=50)
+        PUSH_TIMEOUT_SECONDS=2.0,
+        PUSH_CONCURRENCY=8,
+        PUSH_BATCH_SIZE=50,
+    )
     app.extensions.pop("push_vapid", None)
     with app.app_context():
         for service in services:
@@ -302,8 +310,11 @@ def add_crew(*names: str, production_title: str = "The Iron Men", with_accounts:
     people = []
     for name in names:
         slug = name.lower().replace(" ", ".")
-        user = User(email=f"{slug}@{production_title.lower().replace(' ', '')}.example.com",
-                    name=name) if with_accounts else None
+        user = (
+            User(email=f"{slug}@{production_title.lower().replace(' ', '')}.example.com", name=name)
+            if with_accounts
+            else None
+        )
         person = Person(production=production, name=name, user=user)
         db.session.add(person)
         people.append(person)
@@ -315,8 +326,9 @@ def subscribe(person, subscriber: Subscriber):
     """Store a loopback subscription for the person's user, as POST /push/subscriptions would."""
     from app.push import subscriptions
 
-    return subscriptions.subscribe(person.user_id, subscriber.endpoint, subscriber.p256dh,
-                                   subscriber.auth, "Mozilla/5.0 (iPhone) Safari/604.1")
+    return subscriptions.subscribe(
+        person.user_id, subscriber.endpoint, subscriber.p256dh, subscriber.auth, "Mozilla/5.0 (iPhone) Safari/604.1"
+    )
 
 
 def one_person_on_a_broken_and_a_healthy_service(app, broken: PushService, healthy: PushService):
@@ -340,6 +352,7 @@ def one_person_on_a_broken_and_a_healthy_service(app, broken: PushService, healt
 
 
 if pytest is not None:
+
     @pytest.fixture
     def push_service():
         with PushService() as service:

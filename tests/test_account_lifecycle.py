@@ -1,4 +1,5 @@
 """Accounts that only their owner controls (issue 9), each rule written as the attack on it."""
+
 import re
 
 import sqlalchemy as sa
@@ -26,14 +27,14 @@ def signed_in(app, email="crew@example.com", password=DEMO_PASSWORD):
 
 def sessions_of(app, email):
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count(DeviceSession.id)).join(User).where(
-            User.email == email))
+        return db.session.scalar(sa.select(sa.func.count(DeviceSession.id)).join(User).where(User.email == email))
 
 
 def person_of(app, email, production_id):
     with app.app_context():
-        return db.session.scalar(sa.select(Person.id).join(User).where(
-            User.email == email, Person.production_id == production_id))
+        return db.session.scalar(
+            sa.select(Person.id).join(User).where(User.email == email, Person.production_id == production_id)
+        )
 
 
 def add_victim(app):
@@ -84,8 +85,9 @@ def test_an_invite_from_a_strangers_production_does_not_take_over_an_account_rem
 
 def _person_by_email(app, email, production_id):
     with app.app_context():
-        return db.session.scalar(sa.select(Person.id).where(
-            Person.email == email, Person.production_id == production_id))
+        return db.session.scalar(
+            sa.select(Person.id).where(Person.email == email, Person.production_id == production_id)
+        )
 
 
 def test_an_invite_never_opens_a_passwordless_account_that_reaches_another_production(demo):
@@ -98,8 +100,7 @@ def test_an_invite_never_opens_a_passwordless_account_that_reaches_another_produ
     created = attacker.post("/productions/new", data={"title": "Heist", "timezone": "Europe/London"})
     production_id = int(re.search(r"/p/(\d+)/", created.headers["Location"]).group(1))
     attacker.post(f"/p/{production_id}/crew", data={"name": "Tom", "email": "tom.keller@crew.example.com"})
-    path = _invite_path(attacker, production_id, _person_by_email(demo, "tom.keller@crew.example.com",
-                                                                  production_id))
+    path = _invite_path(attacker, production_id, _person_by_email(demo, "tom.keller@crew.example.com", production_id))
     browser = demo.test_client()
     assert "without a password yet" in browser.get(path).get_data(as_text=True)
     assert browser.post(path).status_code == 409
@@ -150,8 +151,9 @@ def test_a_session_accepting_an_invite_to_its_own_account_still_needs_the_curren
 def test_changing_a_password_signs_out_every_other_device(demo):
     phone = signed_in(demo)
     laptop = signed_in(demo)
-    response = laptop.post("/account/password", data={"password": "a brand new password",
-                                                      "current_password": DEMO_PASSWORD})
+    response = laptop.post(
+        "/account/password", data={"password": "a brand new password", "current_password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     assert phone.get("/p/1/my-day").status_code == 302  # to the sign-in page
     assert laptop.get("/p/1/my-day").status_code == 200
@@ -162,11 +164,11 @@ def test_the_current_password_check_is_throttled_like_sign_in(demo):
     before = _password_hash(demo)
     thief = signed_in(demo)
     for _ in range(5):
-        wrong = thief.post("/account/password", data={"password": "a brand new password",
-                                                     "current_password": "guess"})
+        wrong = thief.post("/account/password", data={"password": "a brand new password", "current_password": "guess"})
         assert wrong.status_code == 422
-    throttled = thief.post("/account/password", data={"password": "a brand new password",
-                                                     "current_password": DEMO_PASSWORD})
+    throttled = thief.post(
+        "/account/password", data={"password": "a brand new password", "current_password": DEMO_PASSWORD}
+    )
     assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
     assert "Wait" in throttled.get_data(as_text=True)
     # The same counter guards the sign-in page: guesses here use up the account's attempts.
@@ -207,8 +209,9 @@ def test_sign_out_everywhere_does_not_reach_someone_who_runs_another_productions
     link_chris_to_night_ferry(demo, role="coordinator")
     phone = signed_in(demo)
     office = signed_in(demo, "coordinator@example.com")
-    response = office.post(f"/p/1/people/{person_of(demo, 'crew@example.com', 1)}/sessions/end",
-                           headers={"HX-Request": "true"})
+    response = office.post(
+        f"/p/1/people/{person_of(demo, 'crew@example.com', 1)}/sessions/end", headers={"HX-Request": "true"}
+    )
     card = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "also runs another production's office" in card and "Ask Chris Dunmore" in card
@@ -235,8 +238,9 @@ def _subscription(endpoint):
 
 def _owner(app, endpoint):
     with app.app_context():
-        return db.session.scalar(sa.select(User.email).join(PushSubscription).where(
-            PushSubscription.endpoint == endpoint))
+        return db.session.scalar(
+            sa.select(User.email).join(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        )
 
 
 def test_an_endpoint_of_someone_still_signed_in_with_it_is_refused_409(demo):
@@ -258,8 +262,9 @@ def test_a_shared_tablet_subscription_moves_to_whoever_signs_in_after_the_owner_
     assert tablet.post("/push/subscriptions", json=_subscription(endpoint)).status_code == 201
     tablet.post("/logout")
     tablet.csrf_token = None
-    assert tablet.post("/login", data={"email": "coordinator@example.com",
-                                       "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        tablet.post("/login", data={"email": "coordinator@example.com", "password": DEMO_PASSWORD}).status_code == 302
+    )
     tablet.csrf_token = None
     assert tablet.post("/push/subscriptions", json=_subscription(endpoint)).status_code == 201
     assert _owner(demo, endpoint) == "coordinator@example.com"

@@ -3,6 +3,7 @@
 The allowed arrows are written once, in the README's table under "Layout and dependencies"
 (`callsheets  → documents, push, …`); this test parses them, so the two cannot drift.
 """
+
 import ast
 import re
 from collections import defaultdict
@@ -39,7 +40,7 @@ def imported_modules(path: Path, root: Path = ROOT) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                parent = module[:len(module) - node.level]
+                parent = module[: len(module) - node.level]
                 base = ".".join(parent + ((base,) if base else ()))
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
@@ -78,7 +79,7 @@ def cycle(graph: dict[str, set[str]]) -> list[str] | None:
         trail.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "open":
-                return trail[trail.index(nxt):] + [nxt]
+                return trail[trail.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         state[node] = "done"
@@ -105,12 +106,19 @@ def test_the_readme_lists_every_package_once_and_its_arrows_have_no_cycle():
 def test_every_import_follows_the_readme_arrows():
     arrows, graph = readme_arrows(), import_graph()
     print("\nimports between packages (app/):\n" + show(graph))
-    against = [f"{importer} → {target} ({', '.join(sorted(files))})"
-               for importer, targets in graph.items() for target, files in targets.items()
-               if target not in arrows.get(importer, set())]
+    against = [
+        f"{importer} → {target} ({', '.join(sorted(files))})"
+        for importer, targets in graph.items()
+        for target, files in targets.items()
+        if target not in arrows.get(importer, set())
+    ]
     assert not against, "imports against the README's arrows:\n" + "\n".join(sorted(against))
-    unused = [f"{importer} → {target}" for importer, targets in arrows.items() for target in targets
-              if target not in graph.get(importer, {})]
+    unused = [
+        f"{importer} → {target}"
+        for importer, targets in arrows.items()
+        for target in targets
+        if target not in graph.get(importer, {})
+    ]
     print("arrows the README allows but nothing uses: " + (", ".join(sorted(unused)) or "none"))
 
 
@@ -134,7 +142,6 @@ def test_the_arrow_check_sees_imports_inside_functions_and_relative_ones(tmp_pat
     assert cycle({"auth": {"crew"}, "crew": {"auth"}}) == ["auth", "crew", "auth"]
 
 
-
 def test_no_package_imports_another_packages_views():
     # A view is a leaf: a helper another package needs moves out of routes*.py (a signed-in
     # user loader once lived in auth.routes and crew's import views reached into it).
@@ -144,7 +151,12 @@ def test_no_package_imports_another_packages_views():
         importer = source[0] if len(source) > 1 else Path(source[0]).stem
         for name in imported_modules(path):
             parts = name.split(".")
-            if (len(parts) > 2 and parts[0] == "app" and parts[1] != importer
-                    and parts[2].startswith("routes") and importer not in WIRING):
+            if (
+                len(parts) > 2
+                and parts[0] == "app"
+                and parts[1] != importer
+                and parts[2].startswith("routes")
+                and importer not in WIRING
+            ):
                 borrowed.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not borrowed, "\n".join(sorted(set(borrowed)))

@@ -1,4 +1,5 @@
 """Sign-in, sign-out, password hashing and sign-in throttling."""
+
 import os
 import threading
 from datetime import timedelta
@@ -17,8 +18,9 @@ CHEAP_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}  # as in co
 
 
 def sign_in(client, email="crew@example.com", password="callboard-demo", ip="10.0.0.1", **kwargs):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": ip}, **kwargs)
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip}, **kwargs
+    )
 
 
 def age_attempts(app, seconds: int) -> None:
@@ -44,8 +46,11 @@ def test_crew_member_lands_on_my_day(demo, client, auth):
 
 def test_signing_in_with_the_fields_the_browser_sends_works(demo, client):
     token = client.fetch_csrf_token()
-    response = client.post("/login", data={"csrf_token": token, "email": "Crew@Example.com ",
-                                           "password": "callboard-demo", "next": ""}, csrf=False)
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": "Crew@Example.com ", "password": "callboard-demo", "next": ""},
+        csrf=False,
+    )
     assert response.status_code == 302
 
 
@@ -81,12 +86,16 @@ def test_sign_in_gives_the_browser_a_new_session_cookie(demo, client):
 
 
 def test_next_only_leads_within_the_site(demo, client):
-    for target, landing in (("/account/sessions", "/account/sessions"), ("//evil.example", "/"),
-                            ("https://evil.example/", "/")):
+    for target, landing in (
+        ("/account/sessions", "/account/sessions"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+    ):
         client.post("/logout")
         client.csrf_token = None
-        response = client.post("/login", data={"email": "crew@example.com",
-                                               "password": "callboard-demo", "next": target})
+        response = client.post(
+            "/login", data={"email": "crew@example.com", "password": "callboard-demo", "next": target}
+        )
         assert response.headers["Location"] == landing
 
 
@@ -113,8 +122,7 @@ def test_pages_loaded_together_right_after_sign_in_share_one_csrf_token(demo, cl
 
 
 def test_state_change_without_csrf_token_is_refused(demo, client):
-    response = client.post("/login", data={"email": "crew@example.com", "password": "callboard-demo"},
-                           csrf=False)
+    response = client.post("/login", data={"email": "crew@example.com", "password": "callboard-demo"}, csrf=False)
     assert response.status_code == 400
 
 
@@ -184,8 +192,9 @@ def test_retry_after_counts_down_from_the_oldest_counted_failure(demo, client):
 def test_retry_after_is_the_time_until_the_key_has_an_attempt_free(app):
     start = utcnow()
     with app.app_context():
-        db.session.add_all([LoginAttempt(key="email:a@example.com", at=start + timedelta(seconds=10 * i))
-                            for i in range(6)])
+        db.session.add_all(
+            [LoginAttempt(key="email:a@example.com", at=start + timedelta(seconds=10 * i)) for i in range(6)]
+        )
         db.session.flush()
         with pytest.raises(service.Throttled) as throttled:
             service.check_throttle(["email:a@example.com"], now=start + timedelta(seconds=55))
@@ -228,8 +237,14 @@ def shared_database_app(app, tmp_path):
     if not DATABASE_URL.startswith("sqlite"):
         yield app
         return
-    shared = create_app({"TESTING": True, "SECRET_KEY": "x", "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
-                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'workers.sqlite3'}"})
+    shared = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'workers.sqlite3'}",
+        }
+    )
     with shared.app_context():
         db.create_all()
     yield shared

@@ -15,6 +15,7 @@ Adding a route (this test fails until you do):
   3. If it only accepts a JSON body (sync, push subscriptions), give it one in
      REQUEST_BODIES so that an allowed actor gets past parsing, e.g. `{"json": {"ops": []}}`.
 """
+
 import hashlib
 from collections import namedtuple
 from datetime import date
@@ -41,8 +42,9 @@ NOT_FOUND = "404 not found"
 
 
 def profile(anonymous, crew_a, coordinator_a, crew_b, coordinator_b):
-    return dict(anonymous=anonymous, crew_a=crew_a, coordinator_a=coordinator_a,
-                crew_b=crew_b, coordinator_b=coordinator_b)
+    return dict(
+        anonymous=anonymous, crew_a=crew_a, coordinator_a=coordinator_a, crew_b=crew_b, coordinator_b=coordinator_b
+    )
 
 
 def by_method(**profiles):
@@ -81,19 +83,45 @@ EXPECTED = {
     "callsheets.office": COORDINATORS,
     "callsheets.add_day": COORDINATORS,
     "schedule.new_production": SIGNED_IN,
-    **{f"schedule.{name}": COORDINATORS for name in (
-        "add_department", "add_location", "add_scene", "day", "delete_scene",
-        "departments", "locations", "move_department", "move_scene", "save_call", "save_day",
-        "save_department_call", "save_settings", "scenes", "settings", "update_department",
-        "update_location", "update_scene")},
-    **{f"crew.{name}": COORDINATORS for name in (
-        "add_person", "confirm_import", "crew", "import_crew", "preview_import", "remove_person",
-        "update_person")},
+    **{
+        f"schedule.{name}": COORDINATORS
+        for name in (
+            "add_department",
+            "add_location",
+            "add_scene",
+            "day",
+            "delete_scene",
+            "departments",
+            "locations",
+            "move_department",
+            "move_scene",
+            "save_call",
+            "save_day",
+            "save_department_call",
+            "save_settings",
+            "scenes",
+            "settings",
+            "update_department",
+            "update_location",
+            "update_scene",
+        )
+    },
+    **{
+        f"crew.{name}": COORDINATORS
+        for name in (
+            "add_person",
+            "confirm_import",
+            "crew",
+            "import_crew",
+            "preview_import",
+            "remove_person",
+            "update_person",
+        )
+    },
     "callsheets.my_day": MEMBERS,
     "callsheets.revision": MEMBERS,
     "callsheets.confirm": MEMBERS,
-    **{f"callsheets.{name}": COORDINATORS for name in (
-        "board", "latest_board", "preview", "publish", "announcement")},
+    **{f"callsheets.{name}": COORDINATORS for name in ("board", "latest_board", "preview", "publish", "announcement")},
     "callsheets.history": MEMBERS,  # published revisions only
     "callsheets.my_call_history": MEMBERS,  # one's own call changes only
     "callsheets.person_call_history": COORDINATORS,
@@ -109,9 +137,10 @@ EXPECTED = {
     "documents.add_version": COORDINATORS,
     "documents.archive": COORDINATORS,
     "documents.restore": COORDINATORS,
-    **{f"offline.{name}": PUBLIC for name in (
-        "manifest", "offline_page", "service_worker", "service_worker_assets",
-        "service_worker_module")},
+    **{
+        f"offline.{name}": PUBLIC
+        for name in ("manifest", "offline_page", "service_worker", "service_worker_assets", "service_worker_module")
+    },
     "push.public_key": SIGNED_IN,
     "push.feed": SIGNED_IN,
     "push.settings": SIGNED_IN,
@@ -132,8 +161,7 @@ EXPECTED = {
 
 # Request arguments for routes that need more than an empty form to reach their logic.
 REQUEST_BODIES = {
-    "sync.sync": {"json": {"sent_at": "2030-05-06T06:00:00Z", "ops": []},
-                  "headers": {"X-Callboard-Sync": "1"}},
+    "sync.sync": {"json": {"sent_at": "2030-05-06T06:00:00Z", "ops": []}, "headers": {"X-Callboard-Sync": "1"}},
     "push.subscribe": {"json": {}},
     "push.unsubscribe_endpoint": {"json": {}},
 }
@@ -143,8 +171,7 @@ World = namedtuple("World", "values tokens")
 
 def build_world() -> World:
     """Create productions A and B, one account per actor, and objects of A to aim at."""
-    users = {name: User(email=f"{name}@example.com", name=name.replace("_", " ").title())
-             for name in ACTORS[1:]}
+    users = {name: User(email=f"{name}@example.com", name=name.replace("_", " ").title()) for name in ACTORS[1:]}
     db.session.add_all(users.values())
     first_day = date(2030, 5, 6)
     a = seed_feature_film(first_day, users["coordinator_a"], users["crew_a"])
@@ -152,9 +179,11 @@ def build_world() -> World:
     db.session.flush()
     db.session.add(Person(production_id=b.id, user=users["crew_b"], name="Crew B", role=CREW))
     # A member of A with an account and a phone that is signed in: the target of person routes.
-    target = db.session.scalar(sa.select(Person).where(
-        Person.production_id == a.id, Person.user_id.is_(None), Person.cast_number.is_(None))
-        .order_by(Person.id))
+    target = db.session.scalar(
+        sa.select(Person)
+        .where(Person.production_id == a.id, Person.user_id.is_(None), Person.cast_number.is_(None))
+        .order_by(Person.id)
+    )
     target.user = User(email="target@example.com", name=target.name)
     db.session.flush()
     service.start_session(target.user, "Mozilla/5.0 (iPhone)", "127.0.0.2")
@@ -168,12 +197,19 @@ def build_world() -> World:
 
     day, scene = first(ShootDay), first(Scene)
     values = {
-        "production_id": a.id, "person_id": target.id, "token": invite_token,
-        "day_id": day.id, "shoot_day_id": day.id, "scene_id": scene.id,
-        "location_id": first(Location).id, "department_id": first(Department).id,
-        "person_call_id": first(PersonCall).id, "call_id": first(PersonCall).id,
-        "session_id": db.session.scalar(sa.select(DeviceSession.id).where(
-            DeviceSession.token_hash == service.token_digest(other_device))),
+        "production_id": a.id,
+        "person_id": target.id,
+        "token": invite_token,
+        "day_id": day.id,
+        "shoot_day_id": day.id,
+        "scene_id": scene.id,
+        "location_id": first(Location).id,
+        "department_id": first(Department).id,
+        "person_call_id": first(PersonCall).id,
+        "call_id": first(PersonCall).id,
+        "session_id": db.session.scalar(
+            sa.select(DeviceSession.id).where(DeviceSession.token_hash == service.token_digest(other_device))
+        ),
         "filename": "css/callboard.css",
     }
     values.update(_revision_values(a))
@@ -189,14 +225,17 @@ def build_world() -> World:
 def _revision_values(production) -> dict:
     # Call sheet routes aim at a published revision of A; the callsheets seed may publish one.
     from app.callsheets.models import CallSheetRevision
-
     from app.callsheets.service import publish
 
-    revision = db.session.scalar(sa.select(CallSheetRevision).where(
-        CallSheetRevision.production_id == production.id).order_by(CallSheetRevision.id))
+    revision = db.session.scalar(
+        sa.select(CallSheetRevision)
+        .where(CallSheetRevision.production_id == production.id)
+        .order_by(CallSheetRevision.id)
+    )
     if revision is None:
-        coordinator = db.session.scalar(sa.select(Person).where(
-            Person.production_id == production.id, Person.role == "coordinator"))
+        coordinator = db.session.scalar(
+            sa.select(Person).where(Person.production_id == production.id, Person.role == "coordinator")
+        )
         revision = publish(production.shoot_days[0], coordinator)
         db.session.flush()
     return {"rev_id": revision.id, "revision_id": revision.id}
@@ -206,8 +245,9 @@ def _calendar_token(production, user) -> str:
     # Crew A's private calendar feed link.
     from app.directory.service import reset_calendar_token
 
-    return reset_calendar_token(db.session.scalar(sa.select(Person).where(
-        Person.production_id == production.id, Person.user_id == user.id)))
+    return reset_calendar_token(
+        db.session.scalar(sa.select(Person).where(Person.production_id == production.id, Person.user_id == user.id))
+    )
 
 
 def _account_things(user) -> dict:
@@ -215,8 +255,13 @@ def _account_things(user) -> dict:
     from app.push.models import PushSubscription
     from app.push.service import Message, enqueue_for_user
 
-    device = PushSubscription(user_id=user.id, endpoint="https://fcm.googleapis.com/fcm/send/crew-a",
-                              p256dh="B" * 87, auth="A" * 22, vapid_key_id="test")
+    device = PushSubscription(
+        user_id=user.id,
+        endpoint="https://fcm.googleapis.com/fcm/send/crew-a",
+        p256dh="B" * 87,
+        auth="A" * 22,
+        vapid_key_id="test",
+    )
     db.session.add(device)
     db.session.flush()
     notification = enqueue_for_user(user.id, Message(title="Call moved"))
@@ -231,11 +276,19 @@ def _document_values(production, day) -> dict:
 
     data = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     key = document_store().put(data)
-    document = Document(production_id=production.id, kind="map", title="Parking map",
-                        visibility=EVERYONE, shoot_day_id=day.id)
-    document.versions.append(DocumentVersion(number=1, filename="parking.pdf", size=len(data),
-                                             content_type="application/pdf", storage_key=key,
-                                             sha256=hashlib.sha256(data).hexdigest()))
+    document = Document(
+        production_id=production.id, kind="map", title="Parking map", visibility=EVERYONE, shoot_day_id=day.id
+    )
+    document.versions.append(
+        DocumentVersion(
+            number=1,
+            filename="parking.pdf",
+            size=len(data),
+            content_type="application/pdf",
+            storage_key=key,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+    )
     db.session.add(document)
     db.session.flush()
     return {"document_id": document.id, "number": 1}
@@ -244,16 +297,20 @@ def _document_values(production, day) -> dict:
 def url_values(rule, world: World) -> dict:
     """Fill every parameter of a URL rule from the world, or fail saying what is missing."""
     missing = sorted(set(rule.arguments) - set(world.values))
-    assert not missing, (f"{rule.rule}: add a value for {missing} to url_values() in "
-                         f"tests/test_authorization.py (an object of production A)")
+    assert not missing, (
+        f"{rule.rule}: add a value for {missing} to url_values() in "
+        f"tests/test_authorization.py (an object of production A)"
+    )
     return {name: world.values[name] for name in rule.arguments}
 
 
 def _routes():
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return sorted((rule.endpoint, method, rule.rule)
-                  for rule in app.url_map.iter_rules()
-                  for method in rule.methods - {"HEAD", "OPTIONS"})
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
 
 
 ROUTES = _routes()
@@ -289,9 +346,10 @@ def outcome(response) -> str:
 def snapshot() -> dict:
     """Return every row of every table, to prove a refused request changed nothing."""
     with db.engine.connect() as connection:
-        return {table.name: connection.execute(
-            sa.select(table).order_by(*table.primary_key.columns)).all()
-            for table in db.metadata.sorted_tables}
+        return {
+            table.name: connection.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            for table in db.metadata.sorted_tables
+        }
 
 
 def reset_database() -> None:
@@ -315,8 +373,7 @@ def call(app, world: World, actor: str, method: str, url: str, endpoint: str):
     return response
 
 
-@pytest.mark.parametrize("endpoint,method,rule_text", ROUTES,
-                         ids=[f"{e} {m}" for e, m, _ in ROUTES])
+@pytest.mark.parametrize("endpoint,method,rule_text", ROUTES, ids=[f"{e} {m}" for e, m, _ in ROUTES])
 def test_route_answers_each_actor_as_its_row_says(app, endpoint, method, rule_text):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == rule_text)
     expected = expectation(endpoint, method)

@@ -1,4 +1,5 @@
 """The distribution board: who opened and confirmed a revision, live on the coordinator's tablet."""
+
 import re
 
 from callsheet_fixtures import COORDINATOR, CREW, text_of

@@ -1,6 +1,7 @@
 """Private calendar feeds: my published calls in my phone's calendar, following every revision."""
+
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -35,7 +36,7 @@ def utc_call(film, day_index: int, minutes: int) -> datetime:
     with film.app.app_context():
         day = db.session.get(ShootDay, film.day_ids[day_index]).date
     local = datetime.combine(day, time(0)) + timedelta(minutes=minutes)
-    return local.replace(tzinfo=LONDON).astimezone(timezone.utc)
+    return local.replace(tzinfo=LONDON).astimezone(UTC)
 
 
 def test_my_feed_has_my_published_call_with_where_and_the_call_sheet_link(film, client, auth):
@@ -59,8 +60,11 @@ def test_a_feed_only_ever_shows_its_owners_calls(film, client, auth):
     priyas = events(film.app, "/cal/priya-secret-link-0123456789abcdef.ics")
     assert [str(e["uid"]) for e in mine] == [f"call-{film.chris_id}-{film.day_ids[0]}@callboard"]
     assert [str(e["uid"]) for e in priyas] == [f"call-{film.priya_id}-{film.day_ids[0]}@callboard"]
-    assert "Chris" not in str(Calendar.from_ical(film.app.test_client().get(
-        "/cal/priya-secret-link-0123456789abcdef.ics").get_data()).to_ical())
+    assert "Chris" not in str(
+        Calendar.from_ical(
+            film.app.test_client().get("/cal/priya-secret-link-0123456789abcdef.ics").get_data()
+        ).to_ical()
+    )
 
 
 def test_an_unpublished_change_stays_out_and_a_new_revision_updates_the_event(film, client, auth):
@@ -90,12 +94,12 @@ def test_each_published_day_i_am_called_on_is_in_my_feed_and_only_those(film, cl
 
 def test_call_times_follow_the_production_clock_across_daylight_saving_and_midnight():
     spring_forward = date(2027, 3, 28)
-    assert instant_at(spring_forward - timedelta(days=1), 7 * 60, LONDON) == datetime(2027, 3, 27, 7, tzinfo=timezone.utc)
-    assert instant_at(spring_forward, 7 * 60, LONDON) == datetime(2027, 3, 28, 6, tzinfo=timezone.utc)
-    assert instant_at(date(2027, 6, 10), 25 * 60, LONDON) == datetime(2027, 6, 11, 0, tzinfo=timezone.utc)
+    assert instant_at(spring_forward - timedelta(days=1), 7 * 60, LONDON) == datetime(2027, 3, 27, 7, tzinfo=UTC)
+    assert instant_at(spring_forward, 7 * 60, LONDON) == datetime(2027, 3, 28, 6, tzinfo=UTC)
+    assert instant_at(date(2027, 6, 10), 25 * 60, LONDON) == datetime(2027, 6, 11, 0, tzinfo=UTC)
     # The night the clocks go back, 01:00 happens twice: a call means the first one.
-    assert instant_at(date(2027, 10, 30), 25 * 60, LONDON) == datetime(2027, 10, 31, 0, tzinfo=timezone.utc)
-    assert instant_at(date(2027, 10, 30), 26 * 60, LONDON) == datetime(2027, 10, 31, 2, tzinfo=timezone.utc)
+    assert instant_at(date(2027, 10, 30), 25 * 60, LONDON) == datetime(2027, 10, 31, 0, tzinfo=UTC)
+    assert instant_at(date(2027, 10, 30), 26 * 60, LONDON) == datetime(2027, 10, 31, 2, tzinfo=UTC)
 
 
 def test_a_reset_link_stops_the_old_one(film, client, auth):
@@ -151,6 +155,7 @@ def test_a_feed_costs_the_same_queries_however_many_shoot_days_there_are(film, c
         def counter(*_args):
             nonlocal count
             count += 1
+
         with film.app.app_context():
             engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", counter)

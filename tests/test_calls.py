@@ -1,4 +1,5 @@
 """Call arithmetic: general crew call + department offset, per-day offsets, overrides, after midnight."""
+
 import re
 from datetime import date
 
@@ -24,12 +25,14 @@ def unit(app):
         art = Department(production_id=production.id, name="Art", sort_order=1, call_offset=-60)
         db.session.add_all([camera, art])
         db.session.flush()
-        db.session.add_all([
-            Person(production_id=production.id, name="Cam Op", department_id=camera.id),
-            Person(production_id=production.id, name="Props", department_id=art.id),
-            Person(production_id=production.id, name="Lead", department_id=camera.id, cast_number=1)])
-        day = ShootDay(production_id=production.id, date=date(2031, 1, 6), day_number=1,
-                       general_call=7 * 60)
+        db.session.add_all(
+            [
+                Person(production_id=production.id, name="Cam Op", department_id=camera.id),
+                Person(production_id=production.id, name="Props", department_id=art.id),
+                Person(production_id=production.id, name="Lead", department_id=camera.id, cast_number=1),
+            ]
+        )
+        day = ShootDay(production_id=production.id, date=date(2031, 1, 6), day_number=1, general_call=7 * 60)
         db.session.add(day)
         db.session.commit()
         return day.id
@@ -98,6 +101,7 @@ def test_a_person_call_back_at_its_defaults_leaves_no_row(app, unit):
 
 # Through the day editor
 
+
 def call_row(body, person_id):
     match = re.search(rf'<form id="call-{person_id}".*?</form>', body, re.S)
     return match.group(0) if match else ""
@@ -105,8 +109,7 @@ def call_row(body, person_id):
 
 def person_id(app, name, production_id):
     with app.app_context():
-        return db.session.scalar(sa.select(Person.id).where(Person.name == name,
-                                                            Person.production_id == production_id))
+        return db.session.scalar(sa.select(Person.id).where(Person.name == name, Person.production_id == production_id))
 
 
 def general_call_form(value):
@@ -117,8 +120,7 @@ def test_moving_general_call_in_the_editor_visibly_moves_calls_not_overridden(of
     marta = person_id(demo, "Marta Kowalska", iron_men.production)  # Camera, offset 0
     hugo = person_id(demo, "Hugo Petit", iron_men.production)  # Art, offset -1:00
     eleanor = person_id(demo, "Eleanor Vance", iron_men.production)  # cast with own call 07:00
-    response = office.post(f"/p/{iron_men.production}/days/{iron_men.day}", data=general_call_form("08:15"),
-                           headers=HX)
+    response = office.post(f"/p/{iron_men.production}/days/{iron_men.day}", data=general_call_form("08:15"), headers=HX)
     body = response.get_data(as_text=True)
     assert ">08:15</strong>" in call_row(body, marta)
     assert ">07:15</strong>" in call_row(body, hugo)
@@ -128,8 +130,7 @@ def test_moving_general_call_in_the_editor_visibly_moves_calls_not_overridden(of
 def test_general_call_after_midnight_shows_next_day_calls(office, demo, iron_men):
     marta = person_id(demo, "Marta Kowalska", iron_men.production)
     hugo = person_id(demo, "Hugo Petit", iron_men.production)
-    response = office.post(f"/p/{iron_men.production}/days/{iron_men.day}",
-                           data=general_call_form("24:30"), headers=HX)
+    response = office.post(f"/p/{iron_men.production}/days/{iron_men.day}", data=general_call_form("24:30"), headers=HX)
     body = response.get_data(as_text=True)
     assert ">00:30 +1</strong>" in call_row(body, marta)
     assert ">23:30</strong>" in call_row(body, hugo)
@@ -158,15 +159,30 @@ def test_not_called_toggle_and_cast_times(office, demo, iron_men):
     clara = person_id(demo, "Clara Jensen", iron_men.production)  # cast, not in Day 1's scenes
     url = f"/p/{iron_men.production}/days/{iron_men.day}/calls/{clara}"
     office.post(url, data={"action": "call"})
-    row = office.post(url, data={"call_override": "", "pickup": "05:45", "hair_makeup_wardrobe": "06:30",
-                                 "on_set": "08:00", "day_status": "SWF", "notes": ""}, headers=HX)
+    row = office.post(
+        url,
+        data={
+            "call_override": "",
+            "pickup": "05:45",
+            "hair_makeup_wardrobe": "06:30",
+            "on_set": "08:00",
+            "day_status": "SWF",
+            "notes": "",
+        },
+        headers=HX,
+    )
     body = row.get_data(as_text=True)
     assert 'value="05:45"' in body and '<option value="SWF" selected>' in body
     with demo.app_context():
         day = db.session.get(ShootDay, iron_men.day)
         call = next(c for c in day_calls(day) if c.person.id == clara)
         assert (call.called, call.pickup, call.hair_makeup_wardrobe, call.on_set, call.day_status) == (
-            True, 345, 390, 480, "SWF")
+            True,
+            345,
+            390,
+            480,
+            "SWF",
+        )
 
 
 def test_a_wrong_call_time_is_a_field_error_in_the_row_and_nothing_changes(office, demo, iron_men):
@@ -187,8 +203,9 @@ def test_a_wrong_call_time_is_a_field_error_in_the_row_and_nothing_changes(offic
 
 def test_a_department_offset_for_the_day_moves_its_people(office, demo, iron_men):
     with demo.app_context():
-        camera = db.session.scalar(sa.select(Department.id).where(
-            Department.production_id == iron_men.production, Department.name == "Camera"))
+        camera = db.session.scalar(
+            sa.select(Department.id).where(Department.production_id == iron_men.production, Department.name == "Camera")
+        )
     marta = person_id(demo, "Marta Kowalska", iron_men.production)
     url = f"/p/{iron_men.production}/days/{iron_men.day}/departments/{camera}"
     response = office.post(url, data={"call_offset": "-0:45", "notes": "Steadicam day"}, headers=HX)

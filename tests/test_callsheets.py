@@ -1,4 +1,5 @@
 """The call sheet: its content built from live data, the draft preview, privacy and cost."""
+
 import json
 
 import pytest
@@ -6,13 +7,12 @@ import sqlalchemy as sa
 from flask import render_template
 
 from app.callsheets.changes import compare
-from app.callsheets.service import publish as publish_revision
 from app.callsheets.snapshot import build_snapshot
 from app.crew.models import Person
 from app.extensions import db
 from app.schedule.models import DepartmentCall, Production, Scene, ShootDay
 from app.schedule.schemas import format_pages
-from callsheet_factory import PAGE_BUDGET, build_production, wire_size
+from callsheet_factory import build_production
 from callsheet_fixtures import COORDINATOR, CREW, publish, text_of
 
 
@@ -27,13 +27,23 @@ def test_the_call_sheet_carries_header_key_times_sun_and_contacts(film):
     assert sheet["production"]["office_phone"] == "+44 151 496 0000"
     assert (sheet["day"]["number"], sheet["day"]["of"]) == (1, 5)
     day = sheet["day"]
-    assert (day["general_call"], day["shooting_call"], day["breakfast"], day["lunch"], day["wrap"]) == \
-        (420, 480, 390, 780, 1080)
+    assert (day["general_call"], day["shooting_call"], day["breakfast"], day["lunch"], day["wrap"]) == (
+        420,
+        480,
+        390,
+        780,
+        1080,
+    )
     assert day["breakfast_place"] and day["lunch_place"] and day["weather"].startswith("Overcast")
     assert 6 * 60 < sheet["sun"]["sunrise"] < 10 * 60 and 15 * 60 < sheet["sun"]["sunset"] < 22 * 60
     roles = [(c["role"], c["name"]) for c in sheet["contacts"]]
-    assert roles == [("Director", "Ines Moreau"), ("Producer", "Tom Keller"), ("UPM", "Priya Raman"),
-                     ("1st AD", "Sam Okafor"), ("2nd AD", "Lena Brandt")]
+    assert roles == [
+        ("Director", "Ines Moreau"),
+        ("Producer", "Tom Keller"),
+        ("UPM", "Priya Raman"),
+        ("1st AD", "Sam Okafor"),
+        ("2nd AD", "Lena Brandt"),
+    ]
     assert all(c["phone"] for c in sheet["contacts"])
 
 
@@ -42,16 +52,24 @@ def test_the_location_has_address_coordinates_parking_and_nearest_hospital(film)
     assert place["name"] == "Harbour Warehouse" and place["address"].startswith("Unit 4, Albert Dock")
     assert (place["lat"], place["lng"]) == (53.3997, -2.992)
     assert place["parking"] and place["base_camp"] and place["holding"]
-    assert place["hospital"] == {"name": "Royal Liverpool University Hospital",
-                                 "address": "Prescot Street, Liverpool L7 8XP", "phone": "+44 151 706 2000"}
+    assert place["hospital"] == {
+        "name": "Royal Liverpool University Hospital",
+        "address": "Prescot Street, Liverpool L7 8XP",
+        "phone": "+44 151 706 2000",
+    }
 
 
 def test_scenes_keep_their_order_with_cast_numbers_and_pages_in_eighths(film):
     sheet = _snapshot(film)
     assert [s["number"] for s in sheet["scenes"]] == ["12", "13", "15", "16"]
     first = sheet["scenes"][0]
-    assert (first["int_ext"], first["set"], first["day_night"], first["cast"], first["eighths"]) == \
-        ("INT", "WAREHOUSE - OFFICE", "DAY", [1], 13)
+    assert (first["int_ext"], first["set"], first["day_night"], first["cast"], first["eighths"]) == (
+        "INT",
+        "WAREHOUSE - OFFICE",
+        "DAY",
+        [1],
+        13,
+    )
     assert first["location"] == "Harbour Warehouse" and first["synopsis"]
     assert sheet["eighths_total"] == 13 + 20 + 6 + 4
 
@@ -71,8 +89,14 @@ def test_cast_list_has_status_pickup_report_makeup_and_on_set(film):
 
 def test_crew_calls_are_grouped_by_department_with_notes_and_heads_first(film):
     departments = _snapshot(film)["departments"]
-    assert [d["name"] for d in departments] == ["Production", "Camera", "Grip & Electric", "Art",
-                                                 "Hair, Makeup & Wardrobe", "Sound"]
+    assert [d["name"] for d in departments] == [
+        "Production",
+        "Camera",
+        "Grip & Electric",
+        "Art",
+        "Hair, Makeup & Wardrobe",
+        "Sound",
+    ]
     camera = departments[1]
     assert camera["call"] == 420 and camera["notes"].startswith("Steadicam")
     assert camera["crew"][0]["name"] == "Marta Kowalska"  # head of department
@@ -163,22 +187,41 @@ def test_comparing_snapshots_names_every_kind_of_change(film):
     before = _snapshot(film)
     film.move_call(film.chris_id, 6 * 60 + 30)
     with film.editing() as session:
-        maggie_id, clara = (session.scalar(sa.select(Person).where(Person.name == name))
-                            for name in ("Eleanor Vance", "Clara Jensen"))
+        maggie_id, clara = (
+            session.scalar(sa.select(Person).where(Person.name == name)) for name in ("Eleanor Vance", "Clara Jensen")
+        )
         maggie_id, clara_id = maggie_id.id, clara.id
         scene = session.scalar(sa.select(Scene).where(Scene.shoot_day_id == film.day_ids[0], Scene.number == "12"))
         scene.cast = [clara]
     film.move_call(maggie_id, 7 * 60, pickup=6 * 60)
     changes = compare(before, _snapshot(film))
-    assert changes[str(film.chris_id)] == [{
-        "kind": "call", "category": "time", "scope": "person", "safety": False,
-        "before": "07:00", "after": "06:30", "before_minutes": 420, "after_minutes": 390,
-        "text": "Call 07:00 → 06:30"}]
+    assert changes[str(film.chris_id)] == [
+        {
+            "kind": "call",
+            "category": "time",
+            "scope": "person",
+            "safety": False,
+            "before": "07:00",
+            "after": "06:30",
+            "before_minutes": 420,
+            "after_minutes": 390,
+            "text": "Call 07:00 → 06:30",
+        }
+    ]
     maggie = {c["kind"]: c for c in changes[str(maggie_id)]}
     assert maggie["pickup"]["text"] == "Pickup 06:30 → 06:00"
     assert (maggie["scenes"]["removed"], maggie["scenes"]["added"]) == (["12"], [])
-    assert changes[str(clara_id)] == [{"kind": "called", "category": "time", "scope": "person", "safety": False,
-                                       "after": "07:00", "after_minutes": 420, "text": "Called 07:00"}]
+    assert changes[str(clara_id)] == [
+        {
+            "kind": "called",
+            "category": "time",
+            "scope": "person",
+            "safety": False,
+            "after": "07:00",
+            "after_minutes": 420,
+            "text": "Called 07:00",
+        }
+    ]
     assert str(film.dana_id) not in changes  # unaffected people are not listed
 
 
@@ -189,10 +232,17 @@ def test_people_no_longer_called_and_location_moves_are_named(film):
         session.get(ShootDay, film.day_ids[0]).location_id = session.get(ShootDay, film.day_ids[1]).location_id
     changes = compare(before, _snapshot(film))
     assert changes[str(film.chris_id)][0]["text"] == "No longer called (was 07:00)"
-    assert changes[str(film.dana_id)] == [{"kind": "location", "category": "place", "scope": "day",
-                                           "safety": False, "before": "Harbour Warehouse",
-                                           "after": "Vance House",
-                                           "text": "Location Harbour Warehouse → Vance House"}]
+    assert changes[str(film.dana_id)] == [
+        {
+            "kind": "location",
+            "category": "place",
+            "scope": "day",
+            "safety": False,
+            "before": "Harbour Warehouse",
+            "after": "Vance House",
+            "text": "Location Harbour Warehouse → Vance House",
+        }
+    ]
 
 
 def test_department_notes_for_the_day_appear_with_the_department(film):
@@ -280,7 +330,8 @@ def test_an_unchanged_board_poll_checks_acknowledgements_and_push_reach_in_one_s
         _assert_status(client.get(f"{revision}/board", headers={"HX-Request": "true", "If-None-Match": tag}), 304)
     finally:
         sa.event.remove(engine, "before_cursor_execute", listen)
-    touching = [sql for sql in statements if "acknowledgements" in sql or "push_deliveries" in sql
-                or "notifications" in sql]
+    touching = [
+        sql for sql in statements if "acknowledgements" in sql or "push_deliveries" in sql or "notifications" in sql
+    ]
     assert len(touching) == 1 and "push_deliveries" in touching[0] and "acknowledgements" in touching[0]
     assert not [sql for sql in statements if "callsheet_revisions" in sql and "content" in sql]

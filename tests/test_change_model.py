@@ -1,4 +1,5 @@
 """One change model: every part of a person's call sheet, told to exactly the people who see it."""
+
 import copy
 
 import pytest
@@ -18,37 +19,91 @@ CAMERA = {CHRIS, CAMILLE}
 
 def _sheet() -> dict:
     """A small call sheet snapshot in the shape `app.callsheets.snapshot.build_snapshot` makes."""
-    crew = [{"id": CHRIS, "name": "Chris", "job": "1st AC", "call": 420, "notes": ""},
-            {"id": CAMILLE, "name": "Camille", "job": "2nd AC", "call": 400, "notes": ""}]
+    crew = [
+        {"id": CHRIS, "name": "Chris", "job": "1st AC", "call": 420, "notes": ""},
+        {"id": CAMILLE, "name": "Camille", "job": "2nd AC", "call": 400, "notes": ""},
+    ]
     return {
-        "day": {"id": 5, "date": "2026-12-03", "short": "Thu 3 Dec", "number": 2, "general_call": 420,
-                "shooting_call": 480, "breakfast": 390, "breakfast_place": "Catering tent", "lunch": 780,
-                "lunch_place": "Church hall", "wrap": 1140, "weather": "Dry, 9 °C", "notes": "",
-                "safety": "Low tide at 14:00", "walkies": "Ch 1 production", "background": ""},
+        "day": {
+            "id": 5,
+            "date": "2026-12-03",
+            "short": "Thu 3 Dec",
+            "number": 2,
+            "general_call": 420,
+            "shooting_call": 480,
+            "breakfast": 390,
+            "breakfast_place": "Catering tent",
+            "lunch": 780,
+            "lunch_place": "Church hall",
+            "wrap": 1140,
+            "weather": "Dry, 9 °C",
+            "notes": "",
+            "safety": "Low tide at 14:00",
+            "walkies": "Ch 1 production",
+            "background": "",
+        },
         "production": {"timezone": "Europe/London"},
         "location_id": 30,
-        "locations": [{"id": 30, "name": "Harbour Warehouse", "address": "1 Quay St", "parking": "Lot B",
-                       "base_camp": "Car park", "holding": "Unit 4", "notes": "",
-                       "hospital": {"name": "St Mary's", "address": "Praed St", "phone": "020"}}],
+        "locations": [
+            {
+                "id": 30,
+                "name": "Harbour Warehouse",
+                "address": "1 Quay St",
+                "parking": "Lot B",
+                "base_camp": "Car park",
+                "holding": "Unit 4",
+                "notes": "",
+                "hospital": {"name": "St Mary's", "address": "Praed St", "phone": "020"},
+            }
+        ],
         "scenes": [{"number": "12", "cast_ids": [ADA]}, {"number": "13", "cast_ids": []}],
-        "cast": [{"id": ADA, "number": 1, "name": "Ada", "character": "Maggie", "status": "W", "pickup": 360,
-                  "call": 390, "hmu": 400, "on_set": 450, "notes": "", "department_id": None}],
-        "departments": [{"id": 10, "name": "Camera", "call": 420, "notes": "", "crew": crew},
-                        {"id": 11, "name": "Grip", "call": 420, "notes": "",
-                         "crew": [{"id": GRETA, "name": "Greta", "job": "Key grip", "call": 420, "notes": ""}]}],
-        "advance": [{"id": 6, "short": "Fri 4 Dec", "general_call": 420, "location": "Vance House",
-                     "scenes": [{"number": "14"}]}],
+        "cast": [
+            {
+                "id": ADA,
+                "number": 1,
+                "name": "Ada",
+                "character": "Maggie",
+                "status": "W",
+                "pickup": 360,
+                "call": 390,
+                "hmu": 400,
+                "on_set": 450,
+                "notes": "",
+                "department_id": None,
+            }
+        ],
+        "departments": [
+            {"id": 10, "name": "Camera", "call": 420, "notes": "", "crew": crew},
+            {
+                "id": 11,
+                "name": "Grip",
+                "call": 420,
+                "notes": "",
+                "crew": [{"id": GRETA, "name": "Greta", "job": "Key grip", "call": 420, "notes": ""}],
+            },
+        ],
+        "advance": [
+            {
+                "id": 6,
+                "short": "Fri 4 Dec",
+                "general_call": 420,
+                "location": "Vance House",
+                "scenes": [{"number": "14"}],
+            }
+        ],
     }
 
 
 def _set(path: str, value):
     """Return an edit that sets one value of the sheet, addressed by a dotted path."""
+
     def edit(sheet):
         *parents, last = path.split(".")
         target = sheet
         for part in parents:
             target = target[int(part)] if part.isdecimal() else target[part]
         target[int(last) if last.isdecimal() else last] = value
+
     return edit
 
 
@@ -71,8 +126,14 @@ TABLE = [
     ("locations.0.base_camp", "Field", "base_camp", "place", False, EVERYONE),
     ("locations.0.holding", "Unit 5", "holding", "place", False, EVERYONE),
     ("locations.0.notes", "Mind the crane", "location_notes", "other", False, EVERYONE),
-    ("locations.0.hospital", {"name": "UCH", "address": "Euston Rd", "phone": "020"}, "hospital", "place", True,
-     EVERYONE),
+    (
+        "locations.0.hospital",
+        {"name": "UCH", "address": "Euston Rd", "phone": "020"},
+        "hospital",
+        "place",
+        True,
+        EVERYONE,
+    ),
     ("locations.0.name", "Dry Dock", "location", "place", False, EVERYONE),
     ("advance.0.general_call", 360, "advance", "other", False, EVERYONE),
     ("cast.0.call", 375, "call", "time", False, {ADA}),
@@ -90,7 +151,8 @@ TABLE = [
 
 @pytest.mark.parametrize("path, value, kind, category, safety, told", TABLE, ids=[row[0] for row in TABLE])
 def test_one_changed_field_is_one_classified_change_for_exactly_those_who_see_it(
-        path, value, kind, category, safety, told):
+    path, value, kind, category, safety, told
+):
     before = _sheet()
     after = copy.deepcopy(before)
     _set(path, value)(after)
@@ -109,8 +171,12 @@ def test_an_unchanged_sheet_has_no_changes_for_anyone():
 def test_personal_time_changes_come_first_and_safety_before_the_rest():
     before = _sheet()
     after = copy.deepcopy(before)
-    for edit in (_set("day.weather", "Rain"), _set("day.safety", "Jellyfish, no wading"), _set("day.lunch", 750),
-                 _set("departments.0.crew.0.call", 390)):
+    for edit in (
+        _set("day.weather", "Rain"),
+        _set("day.safety", "Jellyfish, no wading"),
+        _set("day.lunch", 750),
+        _set("departments.0.crew.0.call", 390),
+    ):
         edit(after)
     kinds = [change["kind"] for change in compare(before, after)[str(CHRIS)]]
     assert kinds == ["call", "safety", "lunch", "weather"]
@@ -133,7 +199,9 @@ def test_the_office_sees_day_wide_changes_once_and_personal_ones_per_person():
     _set("cast.0.pickup", 345)(after)
     rows = describe(compare(before, after), after, before)
     assert [(row["name"], [c["text"] for c in row["changes"]]) for row in rows] == [
-        ("Everyone called", ["Lunch 13:00 → 12:30"]), ("Ada", ["Pickup 06:00 → 05:45"])]
+        ("Everyone called", ["Lunch 13:00 → 12:30"]),
+        ("Ada", ["Pickup 06:00 → 05:45"]),
+    ]
 
 
 @pytest.fixture
@@ -141,8 +209,13 @@ def phone(push_app, push_service, film):
     """Give Chris (crew, camera) one loopback phone."""
     with push_app.app_context():
         found = push_service.subscriber()
-        subscriptions.subscribe(db.session.get(Person, film.chris_id).user_id, found.endpoint,
-                                found.p256dh, found.auth, "Mozilla/5.0 (iPhone) Safari/604.1")
+        subscriptions.subscribe(
+            db.session.get(Person, film.chris_id).user_id,
+            found.endpoint,
+            found.p256dh,
+            found.auth,
+            "Mozilla/5.0 (iPhone) Safari/604.1",
+        )
         db.session.commit()
     return found
 
@@ -205,7 +278,8 @@ def test_the_revision_a_push_opens_starts_with_my_own_call_and_what_changed(film
 
 
 def test_a_forced_call_tells_the_person_the_rest_it_leaves_and_that_the_office_agreed(
-        film, client, auth, phone, worker):
+    film, client, auth, phone, worker
+):
     with film.editing() as session:  # day 1 wraps at 18:00; Chris (crew) needs 10 h
         session.get(ShootDay, film.day_ids[1]).general_call = 3 * 60
     auth.login(COORDINATOR)
@@ -213,21 +287,22 @@ def test_a_forced_call_tells_the_person_the_rest_it_leaves_and_that_the_office_a
     worker.drain()
     (message,) = phone.messages
     short = film.revisions()[-1].content["day"]["short"]
-    assert message["title"] == (f"Your call {short} 03:00 — 9 h rest after your last wrap (minimum 10 h), "
-                                "agreed by the office")
+    assert message["title"] == (
+        f"Your call {short} 03:00 — 9 h rest after your last wrap (minimum 10 h), agreed by the office"
+    )
 
 
 def _announce(client, film, **form):
     return client.post(film.url("/announcements"), data=form, headers={"HX-Request": "true"})
 
 
-def test_an_announcement_for_a_day_shows_on_my_day_with_that_call_and_news_for_no_day_for_a_day(
-        film, client, auth):
+def test_an_announcement_for_a_day_shows_on_my_day_with_that_call_and_news_for_no_day_for_a_day(film, client, auth):
     auth.login(COORDINATOR)
     office = client.get(film.url("/")).get_data(as_text=True)
     assert 'name="day"' in office and "Not a particular day" in office
-    sent = _announce(client, film, title="Rain cover: studio 2", body="Bring wet weather gear.",
-                     day=str(film.day_ids[0]))
+    sent = _announce(
+        client, film, title="Rain cover: studio 2", body="Bring wet weather gear.", day=str(film.day_ids[0])
+    )
     assert sent.status_code == 200 and "Sent to" in sent.get_data(as_text=True)
     assert _announce(client, film, title="Wrap party Friday", day="").status_code == 200
     assert _announce(client, film, title="Day 3 is a night shoot", day=str(film.day_ids[2])).status_code == 200
@@ -243,5 +318,6 @@ def test_an_announcement_for_a_day_not_of_this_production_is_a_field_error(film,
     auth.login(COORDINATOR)
     refused = _announce(client, film, title="Somewhere else", day=day)
     assert refused.status_code == 422
-    assert "Choose a shoot day from the list, or none." in text_of(refused) or \
-        "Choose a shoot day of this production." in text_of(refused)
+    assert "Choose a shoot day from the list, or none." in text_of(
+        refused
+    ) or "Choose a shoot day of this production." in text_of(refused)

@@ -1,4 +1,5 @@
 """The check-in button on My day, and the plain-form fallback that works without JavaScript."""
+
 import re
 
 import pytest
@@ -50,8 +51,13 @@ def test_after_check_in_the_button_checks_out_at_wrap(demo, cast, client, auth):
 
 def test_after_wrap_no_button_is_offered(demo, cast, client, auth):
     auth.login("crew@example.com")
-    post_sync(client, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}),
-                       op(cast.production_id, "check_out", {"shoot_day_id": cast.day_id})])
+    post_sync(
+        client,
+        [
+            op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}),
+            op(cast.production_id, "check_out", {"shoot_day_id": cast.day_id}),
+        ],
+    )
     html = button(demo, cast)
     forms = shown_forms(html)
     assert forms["check_in"] is forms["check_out"] is False and "Wrapped" in html
@@ -60,8 +66,11 @@ def test_after_wrap_no_button_is_offered(demo, cast, client, auth):
 
 def test_without_javascript_the_form_checks_in_once_and_returns(demo, cast, client, auth):
     auth.login("crew@example.com")
-    form = {"shoot_day_id": cast.day_id, "op_id": "5d3c1c2a-1111-4b0e-9a51-0f3f6c1d2e01",
-            "next": f"/p/{cast.production_id}/my-day"}
+    form = {
+        "shoot_day_id": cast.day_id,
+        "op_id": "5d3c1c2a-1111-4b0e-9a51-0f3f6c1d2e01",
+        "next": f"/p/{cast.production_id}/my-day",
+    }
     first = client.post(f"/p/{cast.production_id}/actions/check_in", data=form)
     again = client.post(f"/p/{cast.production_id}/actions/check_in", data=form)
     assert first.status_code == again.status_code == 303
@@ -73,8 +82,10 @@ def test_without_javascript_the_form_checks_in_once_and_returns(demo, cast, clie
 
 def test_the_fallback_sends_running_late_with_an_eta_typed_as_a_clock(demo, cast, client, auth):
     auth.login("crew@example.com")
-    response = client.post(f"/p/{cast.production_id}/actions/running_late",
-                           data={"shoot_day_id": cast.day_id, "eta": "07:50", "next": "//evil.example"})
+    response = client.post(
+        f"/p/{cast.production_id}/actions/running_late",
+        data={"shoot_day_id": cast.day_id, "eta": "07:50", "next": "//evil.example"},
+    )
     assert response.headers["Location"] == f"/p/{cast.production_id}/my-day"
     with demo.app_context():
         assert db.session.scalar(sa.select(CheckIn.eta)) == 7 * 60 + 50
@@ -85,12 +96,15 @@ def test_the_fallback_refuses_bad_input_clearly(demo, cast, client, auth):
     response = client.post(f"/p/{cast.production_id}/actions/running_late", data={"shoot_day_id": cast.day_id})
     assert response.status_code == 422 and "could not be read" in response.get_data(as_text=True)
     assert client.post(f"/p/{cast.production_id}/actions/teleport", data={}).status_code == 404
-    assert client.post(f"/p/{cast.other_production_id}/actions/check_in",
-                       data={"shoot_day_id": cast.other_day_id}).status_code == 404
+    assert (
+        client.post(
+            f"/p/{cast.other_production_id}/actions/check_in", data={"shoot_day_id": cast.other_day_id}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_fallback_needs_the_csrf_token(demo, cast, client, auth):
     auth.login("crew@example.com")
-    response = client.post(f"/p/{cast.production_id}/actions/check_in", data={"shoot_day_id": cast.day_id},
-                           csrf=False)
+    response = client.post(f"/p/{cast.production_id}/actions/check_in", data={"shoot_day_id": cast.day_id}, csrf=False)
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """One clock: a production's today, and instants as minutes of the shoot day, with one rounding rule."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 from app.checkins.board import WRAPPED, my_status
 from app.checkins.models import WRAP, CheckIn
@@ -17,7 +18,7 @@ FALL_BACK = date(2026, 10, 25)  # London: 02:00 BST becomes 01:00 GMT
 
 def london(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
     """Return a June instant given on London's summer clock (BST, UTC+1)."""
-    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=timezone.utc) - timedelta(hours=1)
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC) - timedelta(hours=1)
 
 
 def test_an_instant_counts_as_the_minute_the_clock_shows():
@@ -34,7 +35,7 @@ def test_minutes_count_on_past_midnight_and_back_before_it():
 def test_minutes_read_the_wall_clock_on_a_daylight_saving_day():
     # 07:00 BST on the morning the clocks went forward is 06:00 UTC: seven hours on the wall
     # clock, six hours elapsed since midnight. Call times are wall clock, so the board says 07:00.
-    seven = datetime(2026, 3, 29, 6, 0, tzinfo=timezone.utc)
+    seven = datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
     assert minutes_of_day(SPRING_FORWARD, seven, LONDON) == 7 * 60
     assert instant_at(SPRING_FORWARD, 7 * 60, LONDON) == seven
 
@@ -48,7 +49,7 @@ def test_minutes_and_instants_round_trip_every_minute_of_a_daylight_saving_day()
 
 
 def test_an_hour_that_shows_twice_means_its_first_time():
-    assert instant_at(FALL_BACK, 90, LONDON) == datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)
+    assert instant_at(FALL_BACK, 90, LONDON) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
 
 
 def test_spans_between_instants_on_the_minute_are_whole_minutes():
@@ -58,7 +59,7 @@ def test_spans_between_instants_on_the_minute_are_whole_minutes():
 
 
 def test_today_is_the_productions_date_not_the_servers():
-    late_evening_utc = datetime(2026, 6, 1, 23, 30, tzinfo=timezone.utc)
+    late_evening_utc = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
     assert production_today(Production(timezone="Asia/Tokyo"), late_evening_utc) == date(2026, 6, 2)
     assert production_today(Production(timezone="America/Los_Angeles"), late_evening_utc) == date(2026, 6, 1)
     assert production_today(Production(timezone=LONDON), late_evening_utc) == date(2026, 6, 2)
@@ -73,14 +74,21 @@ def _wrapped_at(wrap: datetime, next_call: int):
     db.session.add(grip)
     db.session.flush()
     person = Person(production_id=production.id, name="Owen Marsh", department_id=grip.id)
-    day1 = ShootDay(production_id=production.id, date=JUNE_1, day_number=1, general_call=8 * 60,
-                    estimated_wrap=18 * 60)
-    day2 = ShootDay(production_id=production.id, date=JUNE_1 + timedelta(days=1), day_number=2,
-                    general_call=next_call)
+    day1 = ShootDay(production_id=production.id, date=JUNE_1, day_number=1, general_call=8 * 60, estimated_wrap=18 * 60)
+    day2 = ShootDay(production_id=production.id, date=JUNE_1 + timedelta(days=1), day_number=2, general_call=next_call)
     db.session.add_all([person, day1, day2])
     db.session.flush()
-    db.session.add(CheckIn(production_id=production.id, shoot_day_id=day1.id, person_id=person.id,
-                           kind=WRAP, tapped_at=wrap, sent_at=wrap, occurred_at=wrap))
+    db.session.add(
+        CheckIn(
+            production_id=production.id,
+            shoot_day_id=day1.id,
+            person_id=person.id,
+            kind=WRAP,
+            tapped_at=wrap,
+            sent_at=wrap,
+            occurred_at=wrap,
+        )
+    )
     db.session.flush()
     return person, day1, day2
 

@@ -1,4 +1,5 @@
 """The crew directory, my profile and sharing, and the crew CSV: nobody's private number leaks."""
+
 import csv
 import io
 
@@ -42,8 +43,14 @@ def edit(film, person_id: int, **values) -> None:
 
 
 def profile_form(**changes) -> dict:
-    form = {"name": "Chris Dunmore", "phone": "+44 7700 900113", "email": "crew@example.com",
-            "share_phone": "on", "emergency_name": "Sam Dunmore", "emergency_phone": "+44 7700 900999"}
+    form = {
+        "name": "Chris Dunmore",
+        "phone": "+44 7700 900113",
+        "email": "crew@example.com",
+        "share_phone": "on",
+        "emergency_name": "Sam Dunmore",
+        "emergency_phone": "+44 7700 900999",
+    }
     form.update(changes)
     return {key: value for key, value in form.items() if value is not None}
 
@@ -78,8 +85,15 @@ def test_a_crew_viewer_never_receives_an_unshared_number_or_email_anywhere(film,
 def test_sharing_from_my_phone_shows_my_number_to_the_crew_and_unsharing_hides_it(film, client, auth):
     sign_up_priya(film)
     auth.login(PRIYA)
-    form = profile_form(name="Priya Raman", phone="+44 7700 900104", email="priya.raman@crew.example.com",
-                        share_phone="on", share_email="on", emergency_name="", emergency_phone="")
+    form = profile_form(
+        name="Priya Raman",
+        phone="+44 7700 900104",
+        email="priya.raman@crew.example.com",
+        share_phone="on",
+        share_email="on",
+        emergency_name="",
+        emergency_phone="",
+    )
     assert client.post(film.url("/me"), data=form).status_code == 303
     auth.login(CREW)
     html = client.get(film.url("/directory")).get_data(as_text=True)
@@ -96,10 +110,18 @@ def test_sharing_is_per_production(film, client, auth):
     sign_up_priya(film)
     with film.app.app_context():
         chris, priya = db.session.get(Person, film.chris_id), db.session.get(Person, film.priya_id)
-        db.session.add_all([
-            Person(production_id=film.short_id, user_id=chris.user_id, name=chris.name,
-                   phone="+44 7700 900113", share_phone=False),
-            Person(production_id=film.short_id, user_id=priya.user_id, name=priya.name)])
+        db.session.add_all(
+            [
+                Person(
+                    production_id=film.short_id,
+                    user_id=chris.user_id,
+                    name=chris.name,
+                    phone="+44 7700 900113",
+                    share_phone=False,
+                ),
+                Person(production_id=film.short_id, user_id=priya.user_id, name=priya.name),
+            ]
+        )
         db.session.commit()
     auth.login(PRIYA)
     assert 'href="tel:+447700900113"' in client.get(film.url("/directory")).get_data(as_text=True)
@@ -130,14 +152,20 @@ def test_i_change_my_own_profile_and_emergency_contact(film, client, auth):
     with film.app.app_context():
         chris = db.session.get(Person, film.chris_id)
         assert (chris.name, chris.emergency_name, chris.emergency_phone) == (
-            "Chris 'Focus' Dunmore", "Sam Dunmore", "+44 7700 900999")
+            "Chris 'Focus' Dunmore",
+            "Sam Dunmore",
+            "+44 7700 900999",
+        )
         assert chris.share_phone and not chris.share_email
 
 
 def test_a_bad_profile_is_refused_field_by_field_and_nothing_is_written(film, client, auth):
     auth.login(CREW)
-    response = client.post(film.url("/me"), data=profile_form(
-        name="", email="chris@", emergency_phone="call my mum"), headers={"HX-Request": "true"})
+    response = client.post(
+        film.url("/me"),
+        data=profile_form(name="", email="chris@", emergency_phone="call my mum"),
+        headers={"HX-Request": "true"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.lstrip().startswith('<form id="profile"')
@@ -177,13 +205,19 @@ def test_the_office_downloads_the_crew_list_as_csv_for_excel(film, client, auth)
 
 
 def test_the_csv_never_hands_a_spreadsheet_a_formula(film, client, auth):
-    edit(film, film.priya_id, name='=HYPERLINK("http://evil.example","click")', job_title="@SUM(A1)",
-         character="-2+3", emergency_name="Zoë Ødegård")
+    edit(
+        film,
+        film.priya_id,
+        name='=HYPERLINK("http://evil.example","click")',
+        job_title="@SUM(A1)",
+        character="-2+3",
+        emergency_name="Zoë Ødegård",
+    )
     auth.login(COORDINATOR)
     rows = read_csv(client.get(film.url("/crew.csv")))
     cells = [cell for row in rows for cell in row]
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
-    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells and "'@SUM(A1)" in cells
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells and "'@SUM(A1)" in cells
     assert "Zoë Ødegård" in cells
 
 

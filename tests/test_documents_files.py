@@ -1,4 +1,5 @@
 """Files are recognised by their content, named safely and stored once per content."""
+
 import hashlib
 import io
 import zipfile
@@ -27,8 +28,9 @@ def zipped(entries: dict[str, bytes]) -> bytes:
 
 
 def ooxml(folder: str) -> bytes:
-    return zipped({"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
-                   f"{folder}/main.xml": b"<x/>"})
+    return zipped(
+        {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>", f"{folder}/main.xml": b"<x/>"}
+    )
 
 
 def odf(mimetype: str) -> bytes:
@@ -42,35 +44,48 @@ def ole2(stream: str) -> bytes:
 DOCX, XLSX, PPTX = ooxml("word"), ooxml("xl"), ooxml("ppt")
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (PDF, filetypes.PDF), (PNG, filetypes.PNG), (JPEG, filetypes.JPEG), (WEBP, filetypes.WEBP),
-    (HEIC, filetypes.HEIC), (DOCX, filetypes.DOCX), (XLSX, filetypes.XLSX), (PPTX, filetypes.PPTX),
-    (odf("application/vnd.oasis.opendocument.text"), filetypes.ODT),
-    (odf("application/vnd.oasis.opendocument.spreadsheet"), filetypes.ODS),
-    (odf("application/vnd.oasis.opendocument.presentation"), filetypes.ODP),
-    (ole2("WordDocument"), filetypes.DOC), (ole2("Workbook"), filetypes.XLS),
-    (ole2("PowerPoint Document"), filetypes.PPT),
-    ("Call 07:00 at the dock gate — bring boots.\n".encode(), filetypes.TEXT),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (PDF, filetypes.PDF),
+        (PNG, filetypes.PNG),
+        (JPEG, filetypes.JPEG),
+        (WEBP, filetypes.WEBP),
+        (HEIC, filetypes.HEIC),
+        (DOCX, filetypes.DOCX),
+        (XLSX, filetypes.XLSX),
+        (PPTX, filetypes.PPTX),
+        (odf("application/vnd.oasis.opendocument.text"), filetypes.ODT),
+        (odf("application/vnd.oasis.opendocument.spreadsheet"), filetypes.ODS),
+        (odf("application/vnd.oasis.opendocument.presentation"), filetypes.ODP),
+        (ole2("WordDocument"), filetypes.DOC),
+        (ole2("Workbook"), filetypes.XLS),
+        (ole2("PowerPoint Document"), filetypes.PPT),
+        ("Call 07:00 at the dock gate — bring boots.\n".encode(), filetypes.TEXT),
+    ],
+)
 def test_accepted_formats_are_recognised_by_their_content(content, expected):
     assert sniff(content, "whatever.bin") is expected
 
 
 def test_csv_is_utf8_text_named_csv():
-    assert sniff("Name,Call\nRosa,06:30\n".encode(), "calls.csv") is filetypes.CSV
+    assert sniff(b"Name,Call\nRosa,06:30\n", "calls.csv") is filetypes.CSV
 
 
 def test_a_pdf_with_a_wrong_extension_is_a_pdf():
     assert sniff(PDF, "permit.docx") is filetypes.PDF
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    (b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "program"),
-    (b"MZ\x90\x00\x03" + b"\x00" * 64 + b"PE\x00\x00", "Windows program"),
-    (b"#!/bin/sh\nrm -rf /\n", "script"),
-    (b"#!/usr/bin/env python3\nprint('hi')\n", "script"),
-    (b"\xcf\xfa\xed\xfe\x07\x00\x00\x01" + b"\x00" * 32, "macOS program"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "program"),
+        (b"MZ\x90\x00\x03" + b"\x00" * 64 + b"PE\x00\x00", "Windows program"),
+        (b"#!/bin/sh\nrm -rf /\n", "script"),
+        (b"#!/usr/bin/env python3\nprint('hi')\n", "script"),
+        (b"\xcf\xfa\xed\xfe\x07\x00\x00\x01" + b"\x00" * 32, "macOS program"),
+    ],
+)
 def test_renamed_programs_and_scripts_are_rejected(content, says):
     with pytest.raises(Rejected, match=says):
         sniff(content, "call-sheet.pdf")
@@ -81,31 +96,37 @@ def test_a_script_that_mentions_pdf_is_still_a_script():
         sniff(b"#!/bin/sh\n# %PDF-1.4\n", "permit.pdf")
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    (b"", "empty"),
-    (zipped({"payload.exe": b"MZ", "readme.txt": b"hi"}), "ZIP archives"),
-    (b"PK\x03\x04 not really a zip", "damaged ZIP"),
-    (ole2("\x05SummaryInformation"), "not a Word, Excel or PowerPoint"),
-    ("Zeitplan für Drehtag".encode("latin-1"), "UTF-8"),
-    (b"text with a \x00 nul byte", "can't be kept"),
-    (b"GIF89a\x01\x00\x01\x00", "can't be kept"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "empty"),
+        (zipped({"payload.exe": b"MZ", "readme.txt": b"hi"}), "ZIP archives"),
+        (b"PK\x03\x04 not really a zip", "damaged ZIP"),
+        (ole2("\x05SummaryInformation"), "not a Word, Excel or PowerPoint"),
+        ("Zeitplan für Drehtag".encode("latin-1"), "UTF-8"),
+        (b"text with a \x00 nul byte", "can't be kept"),
+        (b"GIF89a\x01\x00\x01\x00", "can't be kept"),
+    ],
+)
 def test_other_content_is_rejected_with_a_reason(content, says):
     with pytest.raises(Rejected, match=says):
         sniff(content, "document.pdf")
 
 
-@pytest.mark.parametrize(("given", "shown"), [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\windows\\system32\\drivers.pdf", "drivers.pdf"),
-    ("/var/lib/permit.pdf", "permit.pdf"),
-    ("per\x00mit\r\n.pdf", "permit.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.exe"),  # no right-to-left override trick
-    ("  ..hidden.pdf  ", "hidden.pdf"),
-    ("...", "document"),
-    ("", "document"),
-    ("Genehmigung Hafen – März.pdf", "Genehmigung Hafen – März.pdf"),
-])
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system32\\drivers.pdf", "drivers.pdf"),
+        ("/var/lib/permit.pdf", "permit.pdf"),
+        ("per\x00mit\r\n.pdf", "permit.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),  # no right-to-left override trick
+        ("  ..hidden.pdf  ", "hidden.pdf"),
+        ("...", "document"),
+        ("", "document"),
+        ("Genehmigung Hafen – März.pdf", "Genehmigung Hafen – März.pdf"),
+    ],
+)
 def test_file_names_lose_paths_and_control_characters(given, shown):
     assert clean_filename(given) == shown
 
@@ -115,12 +136,15 @@ def test_long_file_names_keep_their_extension():
     assert len(name) <= 120 and name.endswith(".pdf")
 
 
-@pytest.mark.parametrize(("stored", "kind", "saved_as"), [
-    ("permit.pdf", filetypes.PDF, "permit.pdf"),
-    ("permit.docx", filetypes.PDF, "permit.pdf"),
-    ("scan.jpeg", filetypes.JPEG, "scan.jpeg"),
-    ("README", filetypes.TEXT, "README.txt"),
-])
+@pytest.mark.parametrize(
+    ("stored", "kind", "saved_as"),
+    [
+        ("permit.pdf", filetypes.PDF, "permit.pdf"),
+        ("permit.docx", filetypes.PDF, "permit.pdf"),
+        ("scan.jpeg", filetypes.JPEG, "scan.jpeg"),
+        ("README", filetypes.TEXT, "README.txt"),
+    ],
+)
 def test_downloads_carry_the_extension_of_what_the_file_is(stored, kind, saved_as):
     assert download_name(stored, kind) == saved_as
 

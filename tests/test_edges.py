@@ -1,4 +1,5 @@
 """No input makes the server fall over: bounded ids, printable names, escaped feeds, shallow JSON, busy SQLite."""
+
 import sqlite3
 from datetime import date
 
@@ -26,8 +27,7 @@ def _production_id(app):
 
 def _person_id(app, production_id):
     with app.app_context():
-        return db.session.scalar(sa.select(Person.id).where(Person.production_id == production_id)
-                                 .order_by(Person.id))
+        return db.session.scalar(sa.select(Person.id).where(Person.production_id == production_id).order_by(Person.id))
 
 
 @pytest.mark.parametrize("huge", HUGE)
@@ -76,8 +76,7 @@ def test_a_form_id_out_of_range_is_a_field_error_a_person_understands(value):
 
 def test_a_person_added_with_a_huge_department_id_gets_a_field_error(demo, client, auth):
     auth.login()
-    response = client.post(f"/p/{_production_id(demo)}/crew",
-                           data={"name": "Ana Lucas", "department_id": str(2**63)})
+    response = client.post(f"/p/{_production_id(demo)}/crew", data={"name": "Ana Lucas", "department_id": str(2**63)})
     assert response.status_code == 422
     assert "Choose one of the production&#39;s departments." in response.get_data(as_text=True)
 
@@ -93,8 +92,9 @@ def test_control_characters_in_a_name_are_refused_at_input(demo, client, auth, n
 def test_a_production_title_with_a_line_break_is_refused(demo, client, auth):
     auth.login()
     production_id = _production_id(demo)
-    response = client.post(f"/p/{production_id}/settings",
-                           data={"title": "The Iron Men\r\nX-INJECTED:1", "timezone": "Europe/London"})
+    response = client.post(
+        f"/p/{production_id}/settings", data={"title": "The Iron Men\r\nX-INJECTED:1", "timezone": "Europe/London"}
+    )
     assert response.status_code == 422
     assert "Write it on one line" in response.get_data(as_text=True)
 
@@ -114,8 +114,9 @@ def test_a_feed_survives_a_title_and_name_with_line_breaks_already_stored(demo, 
     with demo.app_context():
         production = db.session.get(Production, production_id)
         production.title = "The Iron Men\r\nX-INJECTED:1;,\x00"
-        me = db.session.scalar(sa.select(Person).where(Person.production_id == production_id,
-                                                       Person.calendar_token.is_not(None)))
+        me = db.session.scalar(
+            sa.select(Person).where(Person.production_id == production_id, Person.calendar_token.is_not(None))
+        )
         me.name = "Dana\nWhitfield"
         token = me.calendar_token
         db.session.commit()
@@ -143,14 +144,16 @@ def test_deeply_nested_json_on_the_push_endpoints_is_a_400_with_a_message(demo, 
     for method in (client.post, client.delete):
         response = method("/push/subscriptions", data=deep, content_type="application/json")
         assert response.status_code == 400
-        assert response.get_json()["message"] == ("The JSON nests more than 20 levels deep, "
-                                                  "or its brackets do not match.")
+        assert response.get_json()["message"] == (
+            "The JSON nests more than 20 levels deep, or its brackets do not match."
+        )
 
 
 def test_the_busy_timeout_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CALLBOARD_SQLITE_BUSY_TIMEOUT_MS", "1234")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'busy.db'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'busy.db'}"}
+    )
     with app.app_context():
         assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar() == 1234
         db.engine.dispose()
@@ -160,9 +163,15 @@ def test_the_busy_timeout_comes_from_the_environment(tmp_path, monkeypatch):
 def locked_app(tmp_path):
     """A demo app on a SQLite file whose writers give up after 20 ms."""
     path = tmp_path / "locked.db"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SQLITE_BUSY_TIMEOUT_MS": 20,
-                      "PASSWORD_HASH_PARAMS": CHEAP_HASHING})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLITE_BUSY_TIMEOUT_MS": 20,
+            "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
+        }
+    )
     app.test_client_class = CallboardClient
     with app.app_context():
         db.create_all()
@@ -180,8 +189,10 @@ def test_a_save_during_another_writers_lock_is_a_503_with_retry_after(locked_app
         pytest.skip("SQLite's write lock")
     client = locked_app.test_client()
     client.csrf_token = None
-    assert client.post("/login", data={"email": "coordinator@example.com",
-                                       "password": "callboard-demo"}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "coordinator@example.com", "password": "callboard-demo"}).status_code
+        == 302
+    )
     client.csrf_token = None
     production_id = _production_id(locked_app)
     holder = sqlite3.connect(locked_app.db_path, timeout=0)
@@ -200,8 +211,7 @@ def test_a_save_during_another_writers_lock_is_a_503_with_retry_after(locked_app
         holder.close()
     assert client.post(f"/p/{production_id}/crew", data={"name": "Ana Lucas"}).status_code == 303
     with locked_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(
-            Person.name == "Ana Lucas")) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.name == "Ana Lucas")) == 1
 
 
 def test_a_json_client_gets_the_503_as_json(locked_app):
@@ -215,15 +225,18 @@ def test_a_json_client_gets_the_503_as_json(locked_app):
     holder = sqlite3.connect(locked_app.db_path, timeout=0)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        response = client.post(f"/p/{production_id}/crew", data={"name": "Ana Lucas"},
-                               headers={"Accept": "application/json"})
+        response = client.post(
+            f"/p/{production_id}/crew", data={"name": "Ana Lucas"}, headers={"Accept": "application/json"}
+        )
     finally:
         holder.rollback()
         holder.close()
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
-    assert response.get_json() == {"message": "Callboard is busy saving other changes. Try again in a moment.",
-                                   "errors": {}}
+    assert response.get_json() == {
+        "message": "Callboard is busy saving other changes. Try again in a moment.",
+        "errors": {},
+    }
 
 
 @pytest.mark.parametrize("limit", ["0001-01-01", "9999-12-31"])
@@ -235,8 +248,11 @@ def test_a_shoot_day_at_the_calendars_limits_is_refused_and_every_page_still_sho
     assert "Choose a date between 1900 and 2999." in response.get_data(as_text=True)
     assert client.post(f"/p/{production_id}/me/calendar").status_code == 303
     with demo.app_context():
-        token = db.session.scalar(sa.select(Person.calendar_token).where(
-            Person.production_id == production_id, Person.calendar_token.is_not(None)))
+        token = db.session.scalar(
+            sa.select(Person.calendar_token).where(
+                Person.production_id == production_id, Person.calendar_token.is_not(None)
+            )
+        )
     for path in (f"/p/{production_id}/", f"/p/{production_id}/my-day", f"/cal/{token}.ics"):
         assert client.get(path).status_code == 200
 

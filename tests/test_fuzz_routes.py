@@ -1,4 +1,5 @@
 """Every route, every actor, hostile input everywhere: not one response is a 500."""
+
 import importlib
 import pkgutil
 import re
@@ -62,17 +63,23 @@ def _valid_arguments(app) -> dict[str, str]:
         day_id = first(ShootDay, ShootDay.production_id == production_id)
         document_id = first(Document, Document.production_id == production_id)
         return {
-            "production_id": production_id, "day_id": day_id,
+            "production_id": production_id,
+            "day_id": day_id,
             "person_id": first(Person, Person.production_id == production_id),
             "department_id": first(Department, Department.production_id == production_id),
             "location_id": first(Location, Location.production_id == production_id),
             "scene_id": first(Scene, Scene.shoot_day_id == day_id),
             "revision_id": first(CallSheetRevision, CallSheetRevision.shoot_day_id == day_id),
-            "document_id": document_id, "number": 1,
-            "session_id": first(DeviceSession), "notification_id": first(Notification),
+            "document_id": document_id,
+            "number": 1,
+            "session_id": first(DeviceSession),
+            "notification_id": first(Notification),
             "subscription_id": first(PushSubscription),
-            "kind": "check_in", "token": "no-such-invite", "feed_token": "no-such-feed",
-            "filename": "app.css", "name": "outbox",
+            "kind": "check_in",
+            "token": "no-such-invite",
+            "feed_token": "no-such-feed",
+            "filename": "app.css",
+            "name": "outbox",
         }
 
 
@@ -110,9 +117,14 @@ def _closed(response) -> bool:
 def test_no_route_answers_500_to_hostile_input_from_any_actor(demo):
     started = time.monotonic()
     rules = sorted(
-        ((method, rule.rule) for rule in demo.url_map.iter_rules()
-         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}) if (method, rule.rule) not in EXCLUDED),
-        key=lambda item: (bool(LAST.search(item[1])), item[1], item[0]))
+        (
+            (method, rule.rule)
+            for rule in demo.url_map.iter_rules()
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            if (method, rule.rule) not in EXCLUDED
+        ),
+        key=lambda item: (bool(LAST.search(item[1])), item[1], item[0]),
+    )
     valid, names = _valid_arguments(demo), sorted(_schema_field_names() | QUERY_NAMES)
     failures, sent, counts = [], 0, {}
 
@@ -140,8 +152,19 @@ def test_no_route_answers_500_to_hostile_input_from_any_actor(demo):
             # request per route puts the next of them in every int segment at once.
             out_of_range = IDS[(j + len(counts)) % 4]
             if "<int:" in rule:
-                send(client, actor, method, _path(rule, {**valid, **{
-                    name: out_of_range for converter, name in ARGUMENT.findall(rule) if converter == "int"}}), {})
+                send(
+                    client,
+                    actor,
+                    method,
+                    _path(
+                        rule,
+                        {
+                            **valid,
+                            **{name: out_of_range for converter, name in ARGUMENT.findall(rule) if converter == "int"},
+                        },
+                    ),
+                    {},
+                )
             baseline = send(client, actor, method, _path(rule, valid), {})
             if baseline is not None and _closed(baseline):
                 continue  # this actor cannot use it: the hostile variants would meet the same door
@@ -216,14 +239,26 @@ def test_no_form_answers_500_when_one_field_turns_hostile(demo):
         client.csrf_token = None
         assert client.post("/login", data={"email": actor, "password": "callboard-demo"}).status_code == 302
         client.csrf_token = None
-        pages = sorted({_path(rule.rule, valid) for rule in demo.url_map.iter_rules()
-                        if "GET" in rule.methods and not rule.rule.startswith(("/static", "/sw", "/cal"))})
+        pages = sorted(
+            {
+                _path(rule.rule, valid)
+                for rule in demo.url_map.iter_rules()
+                if "GET" in rule.methods and not rule.rule.startswith(("/static", "/sw", "/cal"))
+            }
+        )
         for form in _page_forms(client, pages):
             fields = sorted(name for name in form["fields"] if name != "csrf_token")
-            for name, value in ((name, value) for i, name in enumerate(fields) for value in (
-                    IDS[:2] if re.search(r"(^|_)ids?$|departments", name) else
-                    DATES if re.search(r"(^|_)date$", name) else
-                    (HOSTILE[(i + sent) % len(HOSTILE)], HOSTILE[(i + sent + 5) % len(HOSTILE)]))):
+            for name, value in (
+                (name, value)
+                for i, name in enumerate(fields)
+                for value in (
+                    IDS[:2]
+                    if re.search(r"(^|_)ids?$|departments", name)
+                    else DATES
+                    if re.search(r"(^|_)date$", name)
+                    else (HOSTILE[(i + sent) % len(HOSTILE)], HOSTILE[(i + sent + 5) % len(HOSTILE)])
+                )
+            ):
                 sent += 1
                 try:
                     status = client.post(form["action"], data={**form["fields"], name: value}).status_code
@@ -233,8 +268,9 @@ def test_no_form_answers_500_when_one_field_turns_hostile(demo):
                     failures.append(f"{actor} POST {form['action']} {name}={value[:40]!r}")
         # Whatever the hostile values left stored, every page and the person's calendar feed still show.
         client.post(f"/p/{valid['production_id']}/me/calendar")
-        feed = re.search(r'http://localhost(/cal/[^"]+\.ics)', client.get(f"/p/{valid['production_id']}/me").get_data(
-            as_text=True))
+        feed = re.search(
+            r'http://localhost(/cal/[^"]+\.ics)', client.get(f"/p/{valid['production_id']}/me").get_data(as_text=True)
+        )
         for path in pages + ([feed.group(1)] if feed else []):
             sent += 1
             try:
@@ -243,8 +279,10 @@ def test_no_form_answers_500_when_one_field_turns_hostile(demo):
                 status, path = 500, f"{path} ({type(error).__name__}: {str(error)[:120]})"
             if status >= 500:
                 failures.append(f"{actor} GET {path} afterwards")
-    print(f"\n{sent} forms with one hostile field in {time.monotonic() - started:.1f} s; "
-          f"{len(failures)} answered 500 or more")
+    print(
+        f"\n{sent} forms with one hostile field in {time.monotonic() - started:.1f} s; "
+        f"{len(failures)} answered 500 or more"
+    )
     for failure in failures[:40]:
         print("  ", failure)
     assert len(failures) == 0

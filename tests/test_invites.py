@@ -1,4 +1,5 @@
 """Invite links: single use, expiring, shown as a link and a QR code; they sign a device in."""
+
 import re
 import subprocess
 from datetime import timedelta
@@ -25,8 +26,7 @@ def signed_in_client(app, email="coordinator@example.com"):
 
 def person_id(app, name, production_id=1):
     with app.app_context():
-        return db.session.scalar(sa.select(Person.id).where(
-            Person.name == name, Person.production_id == production_id))
+        return db.session.scalar(sa.select(Person.id).where(Person.name == name, Person.production_id == production_id))
 
 
 def issue_invite(app, name="Tom Keller", production_id=1) -> str:
@@ -56,7 +56,7 @@ def test_the_office_gets_a_link_and_a_qr_code_for_a_person(demo, office):
     page = response.get_data(as_text=True)
     link = INVITE_URL.search(page).group(1)
     assert re.fullmatch(r"http://localhost/invite/[A-Za-z0-9_-]{32}", link)
-    svg = page[page.index("<svg"):page.index("</svg>")]
+    svg = page[page.index("<svg") : page.index("</svg>")]
     assert 'class="qr"' in svg and "viewBox" in svg
     assert "style" not in svg  # the strict CSP forbids inline styles
     assert "works once and expires" in page
@@ -103,8 +103,10 @@ def test_accepting_signs_this_device_in_and_creates_the_account(demo):
         person = db.session.get(Person, person_id(demo, "Tom Keller"))
         assert person.user.email == "tom.keller@crew.example.com"
         assert person.user.password_hash is None
-        assert db.session.scalar(sa.select(sa.func.count(DeviceSession.id)).where(
-            DeviceSession.user_id == person.user_id)) == 1
+        assert (
+            db.session.scalar(sa.select(sa.func.count(DeviceSession.id)).where(DeviceSession.user_id == person.user_id))
+            == 1
+        )
     assert phone.get("/").headers["Location"] == "/p/1/my-day"
 
 
@@ -117,8 +119,7 @@ def test_after_the_invite_the_person_chooses_a_password_without_an_old_one(demo)
     assert "Use at least 10 characters" in short.get_data(as_text=True)
     assert phone.post("/account/password", data={"password": "brass monkeys at dawn"}).status_code == 302
     laptop = demo.test_client()
-    response = laptop.post("/login", data={"email": "tom.keller@crew.example.com",
-                                           "password": "brass monkeys at dawn"})
+    response = laptop.post("/login", data={"email": "tom.keller@crew.example.com", "password": "brass monkeys at dawn"})
     assert response.status_code == 302
 
 
@@ -127,8 +128,9 @@ def test_changing_a_password_later_needs_the_current_one(demo):
     response = crew.post("/account/password", data={"password": "a brand new password"})
     assert response.status_code == 422
     assert "That is not your current password." in response.get_data(as_text=True)
-    response = crew.post("/account/password", data={"password": "a brand new password",
-                                                    "current_password": "callboard-demo"})
+    response = crew.post(
+        "/account/password", data={"password": "a brand new password", "current_password": "callboard-demo"}
+    )
     assert response.status_code == 302
 
 
@@ -217,8 +219,9 @@ def test_accepting_on_a_device_signed_in_as_someone_else_switches_account(demo):
     _, response = open_and_accept(demo, path, client=shared_tablet)
     assert response.status_code == 302
     with demo.app_context():
-        crew_devices = db.session.scalar(sa.select(sa.func.count(DeviceSession.id)).join(User).where(
-            User.email == "crew@example.com"))
+        crew_devices = db.session.scalar(
+            sa.select(sa.func.count(DeviceSession.id)).join(User).where(User.email == "crew@example.com")
+        )
     assert crew_devices == 0
     assert "Welcome, Tom Keller" in shared_tablet.get("/account/password").get_data(as_text=True)
 
@@ -231,15 +234,14 @@ def test_a_person_without_an_email_gives_one_when_choosing_a_password(demo):
     response = phone.post("/account/password", data={"password": "brass monkeys at dawn"})
     assert response.status_code == 422
     assert "Enter the email address you will sign in with." in response.get_data(as_text=True)
-    taken = phone.post("/account/password", data={"password": "brass monkeys at dawn",
-                                                  "email": "crew@example.com"})
+    taken = phone.post("/account/password", data={"password": "brass monkeys at dawn", "email": "crew@example.com"})
     assert "already has an account" in taken.get_data(as_text=True)
-    response = phone.post("/account/password", data={"password": "brass monkeys at dawn",
-                                                     "email": "Tom@Example.com"})
+    response = phone.post("/account/password", data={"password": "brass monkeys at dawn", "email": "Tom@Example.com"})
     assert response.status_code == 302
     laptop = demo.test_client()
-    assert laptop.post("/login", data={"email": "tom@example.com",
-                                       "password": "brass monkeys at dawn"}).status_code == 302
+    assert (
+        laptop.post("/login", data={"email": "tom@example.com", "password": "brass monkeys at dawn"}).status_code == 302
+    )
 
 
 def test_a_re_invite_of_a_member_with_a_password_asks_for_that_password(demo):

@@ -1,4 +1,5 @@
 """My day on a crew member's phone: my call, where, what, hospital, sun; opened and confirmed."""
+
 import re
 from datetime import timedelta
 
@@ -15,8 +16,11 @@ HTMX = {"HX-Request": "true"}
 
 def _ack(film, person_id, revision_id):
     with film.app.app_context():
-        ack = db.session.scalar(sa.select(Acknowledgement).where(
-            Acknowledgement.person_id == person_id, Acknowledgement.revision_id == revision_id))
+        ack = db.session.scalar(
+            sa.select(Acknowledgement).where(
+                Acknowledgement.person_id == person_id, Acknowledgement.revision_id == revision_id
+            )
+        )
         db.session.expunge_all()
         return ack
 

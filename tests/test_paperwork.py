@@ -5,6 +5,7 @@ documents of its shoot day, of its locations, and those needed on location every
 that the viewer may see; My day lists the "needed on location" ones of the person's next
 calls for the phone to keep (static/js/saved-documents.js).
 """
+
 import json
 import re
 import subprocess
@@ -49,23 +50,51 @@ def _location(session, production_id: int, name: str) -> int:
     return session.scalar(sa.select(Location.id).where(Location.production_id == production_id, Location.name == name))
 
 
-def file(film, title, *, kind="permit", content=PDF, visibility="everyone", departments=(), day=None,
-         location=None, needed=False, production_id=None, archived=False) -> int:
+def file(
+    film,
+    title,
+    *,
+    kind="permit",
+    content=PDF,
+    visibility="everyone",
+    departments=(),
+    day=None,
+    location=None,
+    needed=False,
+    production_id=None,
+    archived=False,
+) -> int:
     """Create a document through the service, as the coordinator (day: an index of film.day_ids)."""
     production_id = production_id or film.id
     with film.editing() as session:
-        office = session.scalar(sa.select(Person).where(Person.production_id == production_id,
-                                                        Person.role == "coordinator"))
-        department_ids = [session.scalar(sa.select(Person.department_id).where(
-            Person.production_id == production_id, Person.department.has(name=name))) for name in departments]
+        office = session.scalar(
+            sa.select(Person).where(Person.production_id == production_id, Person.role == "coordinator")
+        )
+        department_ids = [
+            session.scalar(
+                sa.select(Person.department_id).where(
+                    Person.production_id == production_id, Person.department.has(name=name)
+                )
+            )
+            for name in departments
+        ]
         extension = "png" if content == PNG else "pdf"
         name = f"{title.lower().replace(' ', '-')}.{extension}"
         upload = Upload(filename=name, data=content + title.encode(), kind=filetypes.sniff(content, name))
-        document = service.create_document(office, {
-            "kind": kind, "title": title, "visibility": visibility, "department_ids": department_ids,
-            "shoot_day_id": film.day_ids[day] if day is not None else None,
-            "location_id": _location(session, production_id, location) if location else None,
-            "needed_on_location": needed, "file": upload}, document_store())
+        document = service.create_document(
+            office,
+            {
+                "kind": kind,
+                "title": title,
+                "visibility": visibility,
+                "department_ids": department_ids,
+                "shoot_day_id": film.day_ids[day] if day is not None else None,
+                "location_id": _location(session, production_id, location) if location else None,
+                "needed_on_location": needed,
+                "file": upload,
+            },
+            document_store(),
+        )
         if archived:
             service.archive(document)
         return document.id
@@ -98,8 +127,13 @@ def papers(office):
         "parking": file(office, "Parking map", kind="map", content=PNG, day=0),
         "camera": file(office, "Camera sides", kind="sides", visibility="departments", departments=["Camera"], day=0),
         "art": file(office, "Set dressing list", kind="other", visibility="departments", departments=["Art"], day=0),
-        "office": file(office, "Location fee invoice", kind="location_agreement", visibility="coordinators",
-                       location="Harbour Warehouse"),
+        "office": file(
+            office,
+            "Location fee invoice",
+            kind="location_agreement",
+            visibility="coordinators",
+            location="Harbour Warehouse",
+        ),
         "insurance": file(office, "Insurance certificate", kind="insurance", needed=True),
         "night": file(office, "Night dock permit", day=3, location="Harbour Warehouse"),
         "beach": file(office, "Beach permit", location="Crosby Beach", needed=True),
@@ -110,20 +144,28 @@ def papers(office):
 
 def _revision_url(film, index=0) -> str:
     with film.app.app_context():
-        revision_id = db.session.scalar(sa.select(sa.func.max(CallSheetRevision.id)).where(
-            CallSheetRevision.shoot_day_id == film.day_ids[index]))
+        revision_id = db.session.scalar(
+            sa.select(sa.func.max(CallSheetRevision.id)).where(CallSheetRevision.shoot_day_id == film.day_ids[index])
+        )
     return film.url(f"/revisions/{revision_id}")
 
 
 # Which papers a day lists ---------------------------------------------------------------------
+
 
 def test_a_day_lists_its_own_papers_those_of_its_locations_and_those_needed_every_day(office, papers):
     with office.app.app_context():
         dana = db.session.get(Person, office.dana_id)
         warehouse = _location(db.session, office.id, "Harbour Warehouse")
         listed = {p.title for p in paperwork(dana, {office.day_ids[0]: [warehouse]})}
-    assert listed == {"Dock filming permit", "Parking map", "Camera sides", "Set dressing list",
-                      "Location fee invoice", "Insurance certificate"}
+    assert listed == {
+        "Dock filming permit",
+        "Parking map",
+        "Camera sides",
+        "Set dressing list",
+        "Location fee invoice",
+        "Insurance certificate",
+    }
     # Not listed: the night permit is day 4's although day 4 is at the warehouse too; the beach
     # permit's location is elsewhere; the handbook is for no day and not needed on location; the
     # old map is archived.
@@ -132,8 +174,9 @@ def test_a_day_lists_its_own_papers_those_of_its_locations_and_those_needed_ever
 def test_a_paper_of_a_day_stays_with_its_day_and_a_paper_of_a_location_goes_where_it_is_used():
     night = Paper(1, 1, "Night permit", "permit", "everyone", False, shoot_day_id=4, location_id=9, version=1, size=1)
     place = Paper(2, 1, "Permit", "permit", "everyone", False, shoot_day_id=None, location_id=9, version=1, size=1)
-    always = Paper(3, 1, "Insurance", "insurance", "everyone", True, shoot_day_id=None, location_id=None,
-                   version=1, size=1)
+    always = Paper(
+        3, 1, "Insurance", "insurance", "everyone", True, shoot_day_id=None, location_id=None, version=1, size=1
+    )
     loose = Paper(4, 1, "Handbook", "other", "everyone", False, shoot_day_id=None, location_id=None, version=1, size=1)
     assert night.belongs_to(4, []) and not night.belongs_to(1, [9])
     assert place.belongs_to(1, [9]) and place.belongs_to(4, [2, 9]) and not place.belongs_to(1, [2])
@@ -150,8 +193,9 @@ def test_needed_papers_are_listed_once_with_the_first_day_that_needs_them():
 
 
 def test_papers_never_cross_from_one_production_to_another(office, papers):
-    file(office, "Ferry terminal permit", location="Seacombe Ferry Terminal", needed=True,
-         production_id=office.short_id)
+    file(
+        office, "Ferry terminal permit", location="Seacombe Ferry Terminal", needed=True, production_id=office.short_id
+    )
     with office.app.app_context():
         dana = db.session.get(Person, office.dana_id)
         rhys = db.session.scalar(sa.select(Person).where(Person.name == "Rhys Evans"))
@@ -165,20 +209,31 @@ def test_papers_never_cross_from_one_production_to_another(office, papers):
 
 # Who sees what on the call sheet ---------------------------------------------------------------
 
+
 def test_crew_see_on_the_published_call_sheet_only_the_papers_they_may_see(office, papers, client, auth):
     url = _revision_url(office)
     auth.login("crew@example.com")  # Camera
     assert titles(page(client, url)) == ["Dock filming permit", "Insurance certificate", "Parking map", "Camera sides"]
     auth.login(ART)
-    assert titles(page(client, url)) == ["Dock filming permit", "Insurance certificate", "Parking map",
-                                         "Set dressing list"]
+    assert titles(page(client, url)) == [
+        "Dock filming permit",
+        "Insurance certificate",
+        "Parking map",
+        "Set dressing list",
+    ]
 
 
 def test_the_coordinator_sees_every_paper_with_who_may_see_it(office, papers, client, auth):
     auth.login()
     html = page(client, _revision_url(office))
-    assert set(titles(html)) == {"Insurance certificate", "Location fee invoice", "Parking map",
-                                 "Dock filming permit", "Camera sides", "Set dressing list"}
+    assert set(titles(html)) == {
+        "Insurance certificate",
+        "Location fee invoice",
+        "Parking map",
+        "Dock filming permit",
+        "Camera sides",
+        "Set dressing list",
+    }
     assert "Office only" in html and "Chosen departments" in html
     auth.login("crew@example.com")
     html = page(client, _revision_url(office))
@@ -188,14 +243,22 @@ def test_the_coordinator_sees_every_paper_with_who_may_see_it(office, papers, cl
 def test_my_day_shows_the_same_paperwork_on_its_call_sheet(office, papers, client, auth):
     auth.login("crew@example.com")
     assert titles(page(client, office.url("/my-day"))) == [
-        "Dock filming permit", "Insurance certificate", "Parking map", "Camera sides"]
+        "Dock filming permit",
+        "Insurance certificate",
+        "Parking map",
+        "Camera sides",
+    ]
 
 
 def test_the_draft_call_sheet_lists_the_days_paperwork_for_the_coordinator(office, papers, client, auth):
     auth.login()
     html = page(client, office.url(f"/days/{office.day_ids[3]}/callsheet"))  # the night at the warehouse
-    assert set(titles(html)) == {"Night dock permit", "Dock filming permit", "Location fee invoice",
-                                 "Insurance certificate"}
+    assert set(titles(html)) == {
+        "Night dock permit",
+        "Dock filming permit",
+        "Location fee invoice",
+        "Insurance certificate",
+    }
 
 
 def test_members_of_another_production_get_no_call_sheet_and_no_paperwork(office, papers, client, auth):
@@ -208,7 +271,7 @@ def test_members_of_another_production_get_no_call_sheet_and_no_paperwork(office
 def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open(office, papers, client, auth):
     auth.login("crew@example.com")
     html = page(client, _revision_url(office))
-    link = f'/p/{office.id}/documents/{papers["camera"]}/versions/1/download'
+    link = f"/p/{office.id}/documents/{papers['camera']}/versions/1/download"
     assert f'<li data-doc-url="{link}"><a href="{link}">Camera sides</a>' in html
     for href in set(re.findall(r'data-doc-url="([^"]+)"', html)):
         response = client.get(href, buffered=True)
@@ -217,8 +280,10 @@ def test_each_paper_links_its_current_version_whose_download_the_viewer_may_open
 
 # Live beside a frozen revision -----------------------------------------------------------------
 
+
 def test_papers_are_live_a_new_version_or_a_change_of_visibility_shows_without_a_new_revision(
-        office, papers, client, auth):
+    office, papers, client, auth
+):
     url = _revision_url(office)
     with office.editing() as session:
         document = session.get(Document, papers["camera"])
@@ -230,38 +295,55 @@ def test_papers_are_live_a_new_version_or_a_change_of_visibility_shows_without_a
     auth.login("crew@example.com")
     html = page(client, url)
     assert titles(html) == ["Insurance certificate", "Camera sides"]  # permit: office only now; map: archived
-    assert f'/documents/{papers["camera"]}/versions/2/download' in html
+    assert f"/documents/{papers['camera']}/versions/2/download" in html
     with office.app.app_context():
-        revisions = db.session.scalars(sa.select(CallSheetRevision).where(
-            CallSheetRevision.shoot_day_id == office.day_ids[0])).all()
+        revisions = db.session.scalars(
+            sa.select(CallSheetRevision).where(CallSheetRevision.shoot_day_id == office.day_ids[0])
+        ).all()
         assert len(revisions) == 1 and "documents" not in str(revisions[0].content).lower()
 
 
 # My day: papers to keep on the phone ------------------------------------------------------------
+
 
 def _kept(html: str) -> list[tuple[str, str, str]]:
     """Return (title, size, day label) of each paper My day asks the phone to keep."""
     section = re.search(r'<section class="card my needed".*?</section>', html, re.S)
     if not section:
         return []
-    return [(title, size, re.sub(r"\s+", " ", where).split(" · ")[0]) for size, title, where in re.findall(
-        r'<li data-doc-url="[^"]+" data-keep data-size="(\d+)"><a href="[^"]+">([^<]+)</a>\s*<small>([^<]+)</small>',
-        section.group(0))]
+    return [
+        (title, size, re.sub(r"\s+", " ", where).split(" · ")[0])
+        for size, title, where in re.findall(
+            r'<li data-doc-url="[^"]+" data-keep data-size="(\d+)"><a href="[^"]+">([^<]+)</a>\s*<small>([^<]+)</small>',
+            section.group(0),
+        )
+    ]
 
 
 def test_my_day_keeps_the_needed_papers_of_the_calls_of_today_and_the_next_two_days(office, papers, client, auth):
     file(office, "Day 2 sides", kind="sides", day=1, needed=True)
     file(office, "Day 3 tide table", kind="other", day=2, needed=True)
     file(office, "Day 4 night permit", day=3, needed=True)
-    file(office, "Art risk assessment", kind="risk_assessment", visibility="departments", departments=["Art"],
-         day=1, needed=True)
+    file(
+        office,
+        "Art risk assessment",
+        kind="risk_assessment",
+        visibility="departments",
+        departments=["Art"],
+        day=1,
+        needed=True,
+    )
     publish(office, 1, 2, 3)
     auth.login("crew@example.com")
     html = page(client, office.url("/my-day"))
     kept = _kept(html)
     assert [(title, day) for title, _size, day in kept] == [
-        ("Dock filming permit", "Day 1"), ("Insurance certificate", "Every day"), ("Day 2 sides", "Day 2"),
-        ("Beach permit", "Day 3"), ("Day 3 tide table", "Day 3")]
+        ("Dock filming permit", "Day 1"),
+        ("Insurance certificate", "Every day"),
+        ("Day 2 sides", "Day 2"),
+        ("Beach permit", "Day 3"),
+        ("Day 3 tide table", "Day 3"),
+    ]
     with office.app.app_context():
         sizes = {d.title: d.current_version.size for d in db.session.scalars(sa.select(Document))}
     assert all(int(size) == sizes[title] for title, size, _day in kept)
@@ -276,22 +358,34 @@ console.log(JSON.stringify(keepListFromPage(readFileSync(0, "utf8"))));
 
 
 def test_the_service_worker_reads_the_same_keep_list_from_a_my_day_it_saves_in_the_background(
-        office, papers, client, auth):
+    office, papers, client, auth
+):
     file(office, "Day 2 sides & call times", kind="sides", day=1, needed=True)
     publish(office, 1)
     auth.login("crew@example.com")
     html = page(client, office.url("/my-day"))
     documents = (ROOT / "sync" / "documents.js").as_uri()
-    parsed = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents], input=html,
-                            capture_output=True, text=True, timeout=60, check=True)
+    parsed = subprocess.run(
+        ["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
+        input=html,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     found = json.loads(parsed.stdout)
     urls = re.findall(r'<li data-doc-url="([^"]+)" data-keep', html)
     assert found["productionId"] == str(office.id) and found["budget"] == 52428800
     assert [d["url"] for d in found["documents"]] == urls and len(urls) == len(_kept(html)) == 3
     assert [d["size"] for d in found["documents"]] == [int(size) for _title, size, _day in _kept(html)]
-    without = subprocess.run(["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
-                             input=page(client, office.url("/documents/")), capture_output=True, text=True,
-                             timeout=60, check=True)
+    without = subprocess.run(
+        ["node", "--input-type=module", "-e", PARSE_KEEP_LIST % documents],
+        input=page(client, office.url("/documents/")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert json.loads(without.stdout) is None  # only My day says what to keep
 
 
@@ -324,6 +418,7 @@ def test_the_budget_for_kept_papers_is_configurable(office, papers, client, auth
 
 # What it costs ----------------------------------------------------------------------------------
 
+
 def _page_queries(app, client, url) -> int:
     return _queries(app, lambda: client.get(url))
 
@@ -346,17 +441,33 @@ def test_a_150_person_call_sheet_with_its_paperwork_stays_within_14_kb(app, clie
     app.config["DOCUMENT_STORAGE_DIR"] = str(tmp_path / "documents")
     with app.app_context():
         built = build_production(people=150, scenes=40)
-        office_person = db.session.scalar(sa.select(Person).where(
-            Person.production_id == built.production_id, Person.role == "coordinator"))
+        office_person = db.session.scalar(
+            sa.select(Person).where(Person.production_id == built.production_id, Person.role == "coordinator")
+        )
         stage = db.session.scalar(sa.select(Location.id).where(Location.production_id == built.production_id))
-        for n, (kind, title) in enumerate([("permit", "Dock Road filming permit"), ("map", "Unit base and parking map"),
-                                           ("risk_assessment", "Working at height risk assessment"),
-                                           ("insurance", "Public liability insurance certificate")]):
+        for n, (kind, title) in enumerate(
+            [
+                ("permit", "Dock Road filming permit"),
+                ("map", "Unit base and parking map"),
+                ("risk_assessment", "Working at height risk assessment"),
+                ("insurance", "Public liability insurance certificate"),
+            ]
+        ):
             upload = Upload(filename=f"{kind}.pdf", data=PDF + bytes([n]), kind=filetypes.PDF)
-            service.create_document(office_person, {
-                "kind": kind, "title": title, "visibility": "everyone", "department_ids": [],
-                "shoot_day_id": built.day_id if n % 2 else None, "location_id": stage if n % 2 == 0 else None,
-                "needed_on_location": True, "file": upload}, document_store())
+            service.create_document(
+                office_person,
+                {
+                    "kind": kind,
+                    "title": title,
+                    "visibility": "everyone",
+                    "department_ids": [],
+                    "shoot_day_id": built.day_id if n % 2 else None,
+                    "location_id": stage if n % 2 == 0 else None,
+                    "needed_on_location": True,
+                    "file": upload,
+                },
+                document_store(),
+            )
         revision = publish_revision(db.session.get(ShootDay, built.day_id), office_person)
         db.session.commit()
         url = f"/p/{built.production_id}/revisions/{revision.id}"

@@ -3,6 +3,7 @@
 These tests read the imports with their own small parser (line by line, as a person would), not
 with the one in app/offline/assets.py, so a blind spot in one shows up against the other.
 """
+
 import re
 import shutil
 from pathlib import Path
@@ -65,11 +66,12 @@ def test_a_page_script_outside_the_shell_imports_nothing_that_the_shell_does_not
     # modules the graph reaches change the version, so a page script that imports one must
     # join the shell (assets.STATIC_PRECACHE).
     urls = precache(client)
-    missing = [f"{script.name} imports {specifier}"
-               for script in sorted(STATIC_JS.glob("*.js"))
-               for specifier in imports_in(script.read_text())
-               if specifier.startswith(".")
-               and plain(urljoin(f"http://phone/static/js/{script.name}", specifier)) not in urls]
+    missing = [
+        f"{script.name} imports {specifier}"
+        for script in sorted(STATIC_JS.glob("*.js"))
+        for specifier in imports_in(script.read_text())
+        if specifier.startswith(".") and plain(urljoin(f"http://phone/static/js/{script.name}", specifier)) not in urls
+    ]
     assert missing == []
 
 
@@ -113,7 +115,7 @@ def test_a_module_imported_only_later_joins_the_precache_and_the_version(app, cl
 
 
 def test_the_import_reader_follows_every_form_and_skips_comments():
-    source = '''
+    source = """
     // import { old } from "./commented-out.js";
     /* import "./also-commented.js"; */
     import "./side-effect.js";
@@ -125,10 +127,15 @@ def test_the_import_reader_follows_every_form_and_skips_comments():
     const note = "see https://example.com // not a comment";
     const dynamic = import(name);  // not a literal path: cannot be followed
     import test from "node:test";
-    '''
+    """
     assert assets.module_specifiers(source) == [
-        "./side-effect.js", "/sw/over-lines.js", "./single-quotes.js", "./re-exported.js",
-        "node:test", "./dynamic.js"]
+        "./side-effect.js",
+        "/sw/over-lines.js",
+        "./single-quotes.js",
+        "./re-exported.js",
+        "node:test",
+        "./dynamic.js",
+    ]
     assert assets.resolve("./x.js", "/static/js/callboard.js") == "/static/js/x.js"
     assert assets.resolve("../css/x.js", "/static/js/callboard.js") == "/static/css/x.js"
     assert assets.resolve("/sw/caches.js", "/static/js/offline.js") == "/sw/caches.js"

@@ -1,4 +1,5 @@
 """One production nav on every production page: the office's sections for coordinators, the crew's own."""
+
 import re
 
 import pytest
@@ -15,8 +16,9 @@ CREW_LINKS = ["My day", "My calls", "Crew", "Documents", "Notifications", "Me"]
 def iron_men(demo):
     with demo.app_context():
         production = db.session.scalar(sa.select(Production).where(Production.title == "The Iron Men"))
-        day = db.session.scalar(sa.select(ShootDay).where(ShootDay.production_id == production.id)
-                                .order_by(ShootDay.date).limit(1))
+        day = db.session.scalar(
+            sa.select(ShootDay).where(ShootDay.production_id == production.id).order_by(ShootDay.date).limit(1)
+        )
         return production.id, day.id
 
 
@@ -28,14 +30,23 @@ def nav(page: str) -> dict[str, str]:
     return {**links, "*": current[0] if current else None}
 
 
-@pytest.mark.parametrize("path, current", [
-    ("/p/{p}/", "Days"), ("/p/{p}/days/{d}", "Days"), ("/p/{p}/crew", "Crew"),
-    ("/p/{p}/departments", "Departments"), ("/p/{p}/locations", "Locations"),
-    ("/p/{p}/documents/", "Documents"), ("/p/{p}/today", "Today"), ("/p/{p}/settings", "Settings"),
-    ("/p/{p}/days/{d}/callsheet", "Days"), ("/p/{p}/days/{d}/revisions", "Days"),
-    ("/p/{p}/days/{d}/board", "Days")])
-def test_coordinators_reach_every_office_section_from_every_production_page(client, auth, iron_men,
-                                                                           path, current):
+@pytest.mark.parametrize(
+    "path, current",
+    [
+        ("/p/{p}/", "Days"),
+        ("/p/{p}/days/{d}", "Days"),
+        ("/p/{p}/crew", "Crew"),
+        ("/p/{p}/departments", "Departments"),
+        ("/p/{p}/locations", "Locations"),
+        ("/p/{p}/documents/", "Documents"),
+        ("/p/{p}/today", "Today"),
+        ("/p/{p}/settings", "Settings"),
+        ("/p/{p}/days/{d}/callsheet", "Days"),
+        ("/p/{p}/days/{d}/revisions", "Days"),
+        ("/p/{p}/days/{d}/board", "Days"),
+    ],
+)
+def test_coordinators_reach_every_office_section_from_every_production_page(client, auth, iron_men, path, current):
     production_id, day_id = iron_men
     auth.login("coordinator@example.com")
     response = client.get(path.format(p=production_id, d=day_id), follow_redirects=True)

@@ -1,4 +1,5 @@
 """Publishing a call sheet tells each person what changed for them, through the real push path."""
+
 import json
 import re
 from datetime import date, datetime, time, timedelta
@@ -28,8 +29,13 @@ def phones(push_app, push_service, film):
     with push_app.app_context():
         for person_id in (film.chris_id, film.dana_id):
             phone = push_service.subscriber()
-            subscriptions.subscribe(db.session.get(Person, person_id).user_id, phone.endpoint,
-                                    phone.p256dh, phone.auth, "Mozilla/5.0 (iPhone) Safari/604.1")
+            subscriptions.subscribe(
+                db.session.get(Person, person_id).user_id,
+                phone.endpoint,
+                phone.p256dh,
+                phone.auth,
+                "Mozilla/5.0 (iPhone) Safari/604.1",
+            )
             found[person_id] = phone
         db.session.commit()
     return found
@@ -62,8 +68,7 @@ def _touch_weather(film, index, weather):
         session.get(ShootDay, film.day_ids[index]).weather = weather
 
 
-def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
-        film, client, auth, phones, worker):
+def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(film, client, auth, phones, worker):
     day_id, shoot_date, number = _day(film, 1)
     short = shoot_date.strftime("%a %-d %b")
     chris, dana = phones[film.chris_id], phones[film.dana_id]
@@ -74,8 +79,9 @@ def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
     chris_call = first.content["departments"]
     call = next(e["call"] for d in chris_call for e in d["crew"] if e["id"] == film.chris_id)
     clock = f"{call // 60:02d}:{call % 60:02d}"
-    assert _take(chris) == [(f"Your call {short}: {clock} — Day {number}",
-                             f"Day {number} · {short} · Revision {first.colour}")]
+    assert _take(chris) == [
+        (f"Your call {short}: {clock} — Day {number}", f"Day {number} · {short} · Revision {first.colour}")
+    ]
     assert len(_take(dana)) == 1  # the first publication tells everyone called
 
     film.move_call(film.chris_id, call - 30, day_index=1)
@@ -83,11 +89,17 @@ def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
     worker.drain()
     earlier = f"{(call - 30) // 60:02d}:{(call - 30) % 60:02d}"
     (received,) = chris.delivered
-    assert received.text == json.dumps({
-        "id": received.message["id"], "title": f"Your call moved {clock} → {earlier}",
-        "body": f"Day {number} · {short} · Revision {moved.colour}",
-        "url": f"/p/{film.id}/revisions/{moved.id}", "tag": f"day-{day_id}"},
-        ensure_ascii=False, separators=(",", ":"))
+    assert received.text == json.dumps(
+        {
+            "id": received.message["id"],
+            "title": f"Your call moved {clock} → {earlier}",
+            "body": f"Day {number} · {short} · Revision {moved.colour}",
+            "url": f"/p/{film.id}/revisions/{moved.id}",
+            "tag": f"day-{day_id}",
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     chris.requests.clear()
     assert _take(dana) == [(f"Revision {moved.colour} published", f"Day {number} · {short} · Nothing changed for you")]
 
@@ -102,20 +114,24 @@ def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
     assert _take(chris) == [("Weather: Sunny, 14 °C", f"Day {number} · {short} · Revision {unrelated.colour}")]
     assert _take(dana) == []
     with film.app.app_context():  # ... but her feed still has it
-        titles = db.session.scalars(sa.select(Notification.title).where(
-            Notification.person_id == film.dana_id).order_by(Notification.id)).all()
+        titles = db.session.scalars(
+            sa.select(Notification.title).where(Notification.person_id == film.dana_id).order_by(Notification.id)
+        ).all()
         assert titles[-1] == "Weather: Sunny, 14 °C"
         # and the office's report says she chose it, not that she has no device
         report = {row.person_id: row for row in reach(db.session.get(CallSheetRevision, unrelated.id))}
         assert (report[film.dana_id].status, report[film.dana_id].detail) == (
-            "feed only", "chose only their own changes")
+            "feed only",
+            "chose only their own changes",
+        )
         assert report[film.chris_id].status == "pushed"
 
     film.move_call(film.chris_id, call - 30, day_index=1, called=False)
     released = _published(client, film, 1)
     worker.drain()
-    assert _take(chris) == [(f"You are no longer called {short} (was {earlier})",
-                             f"Day {number} · {short} · Revision {released.colour}")]
+    assert _take(chris) == [
+        (f"You are no longer called {short} (was {earlier})", f"Day {number} · {short} · Revision {released.colour}")
+    ]
 
     _touch_weather(film, 1, "Rain, 8 °C")
     _published(client, film, 1)
@@ -125,11 +141,14 @@ def test_a_series_of_revisions_tells_each_person_exactly_what_changed_for_them(
 
 
 def _call_instant(shoot_date: date, minutes: int) -> datetime:
-    return (datetime.combine(shoot_date, time(0), tzinfo=LONDON) + timedelta(minutes=minutes)).astimezone(ZoneInfo("UTC"))
+    return (datetime.combine(shoot_date, time(0), tzinfo=LONDON) + timedelta(minutes=minutes)).astimezone(
+        ZoneInfo("UTC")
+    )
 
 
 def test_pushes_live_until_the_call_are_urgent_on_the_day_and_replace_older_news_per_day(
-        film, client, auth, phones, worker):
+    film, client, auth, phones, worker
+):
     auth.login(COORDINATOR)
     _published(client, film, 1)
     future = _published(client, film, 2)
@@ -171,7 +190,7 @@ def test_the_coordinator_sees_who_was_pushed_and_whom_to_phone(film, client, aut
     assert "no device" in unreached and "failed: The device&#39;s subscription has expired (404)" in unreached
     # Dana was pushed, and is reading it anyway: nobody needs to phone her.
     assert "Dana Whitfield" not in unreached
-    assert "Dana Whitfield</b> <small>changed</small> <span class=\"reach-status pushed\">pushed" in html
+    assert 'Dana Whitfield</b> <small>changed</small> <span class="reach-status pushed">pushed' in html
 
     auth.logout()
     auth.login("crew@example.com")
@@ -203,9 +222,12 @@ def test_the_board_shows_push_reach_live_and_whom_to_phone(film, client, auth, p
     html = after.get_data(as_text=True)
     assert 'reach-status pushed">Push: pushed' in _board_row(html, "Chris Dunmore")
     assert 'reach-status failed">Push: failed' in _board_row(html, "Dana Whitfield")
-    assert re.search(r'class="reach-sum">Push alerts: <span class="reach-status pushed">1 pushed</span> · '
-                     r'<span class="reach-status failed">1 failed</span> · '
-                     r'<span class="reach-status no-device">\d+ no device</span>', html)
+    assert re.search(
+        r'class="reach-sum">Push alerts: <span class="reach-status pushed">1 pushed</span> · '
+        r'<span class="reach-status failed">1 failed</span> · '
+        r'<span class="reach-status no-device">\d+ no device</span>',
+        html,
+    )
     phone_them = html.split('class="unreached-board"')[1].split("</section>")[0]
     assert "Not reached — phone them" in phone_them
     assert "Dana Whitfield" in phone_them and "subscription has expired" in phone_them
@@ -216,8 +238,9 @@ def test_the_board_shows_push_reach_live_and_whom_to_phone(film, client, auth, p
     client.get(film.url(f"/revisions/{revision.id}"))  # Dana opens it herself: no call needed
     html = _board_poll(client, film, revision).get_data(as_text=True)
     assert "Dana Whitfield" not in html.split('class="unreached-board"')[1].split("</section>")[0]
-    unconfirmed = client.get(film.url(f"/revisions/{revision.id}/board?show=unconfirmed"),
-                             headers={"HX-Request": "true"}).get_data(as_text=True)
+    unconfirmed = client.get(
+        film.url(f"/revisions/{revision.id}/board?show=unconfirmed"), headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "Not reached — phone them" in unconfirmed  # the filter hides rows, not whom to phone
 
 
@@ -225,8 +248,7 @@ def _announce(client, film, **form):
     return client.post(film.url("/announcements"), data=form, headers={"HX-Request": "true"})
 
 
-def test_announcements_reach_everyone_or_the_chosen_departments_by_push_and_feed(
-        film, client, auth, phones, worker):
+def test_announcements_reach_everyone_or_the_chosen_departments_by_push_and_feed(film, client, auth, phones, worker):
     from app.crew.models import Department
 
     auth.login(COORDINATOR)
@@ -240,8 +262,12 @@ def test_announcements_reach_everyone_or_the_chosen_departments_by_push_and_feed
     assert _take(phones[film.dana_id]) == []  # the sender does not announce to herself
 
     with film.app.app_context():
-        camera, production = (db.session.scalar(sa.select(Department.id).where(
-            Department.production_id == film.id, Department.name == name)) for name in ("Camera", "Production"))
+        camera, production = (
+            db.session.scalar(
+                sa.select(Department.id).where(Department.production_id == film.id, Department.name == name)
+            )
+            for name in ("Camera", "Production")
+        )
     _announce(client, film, title="Production meeting at wrap", departments=[str(production)])
     _announce(client, film, title="Camera truck at gate 3", departments=[str(camera)])
     worker.drain()
@@ -254,12 +280,15 @@ def test_announcements_reach_everyone_or_the_chosen_departments_by_push_and_feed
     assert "Production meeting at wrap" not in feed
 
 
-@pytest.mark.parametrize("form, field", [
-    ({"title": "  "}, "Write a headline"),
-    ({"title": "x" * 121}, "at most 120"),
-    ({"title": "Rain cover", "departments": ["999999"]}, "Choose departments of this production"),
-    ({"title": "Rain cover", "departments": ["camera"]}, "Choose departments from the list"),
-])
+@pytest.mark.parametrize(
+    "form, field",
+    [
+        ({"title": "  "}, "Write a headline"),
+        ({"title": "x" * 121}, "at most 120"),
+        ({"title": "Rain cover", "departments": ["999999"]}, "Choose departments of this production"),
+        ({"title": "Rain cover", "departments": ["camera"]}, "Choose departments from the list"),
+    ],
+)
 def test_an_announcement_that_does_not_validate_is_422_and_sends_nothing(film, client, auth, form, field):
     auth.login(COORDINATOR)
     response = _announce(client, film, **form)

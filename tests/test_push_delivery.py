@@ -1,4 +1,5 @@
 """Enqueue into the outbox, and what the worker does with each answer of a push service."""
+
 import base64
 import json
 from datetime import timedelta
@@ -14,12 +15,25 @@ from app.push.payload import MAX_PLAINTEXT, PayloadTooLarge, build_payload
 from app.push.service import Message
 from app.push.worker import PushWorker
 from app.timeutil import as_utc, utcnow
-from pushservice import (Answer, PushService, add_crew, configure_push,  # noqa: F401
-                         one_person_on_a_broken_and_a_healthy_service, push_app, push_service, subscribe, worker)
+from pushservice import (  # noqa: F401
+    Answer,
+    PushService,
+    add_crew,
+    configure_push,
+    one_person_on_a_broken_and_a_healthy_service,
+    push_app,
+    push_service,
+    subscribe,
+    worker,
+)
 
-CALL_MOVED = Message(title="Your call moved 07:00 → 06:30",
-                     body="Day 5, Tue 3 Dec · Harbour Warehouse · crew parking Kings Dock level 2",
-                     url="/p/1/my-day", collapse="day-5", source="revision:7")
+CALL_MOVED = Message(
+    title="Your call moved 07:00 → 06:30",
+    body="Day 5, Tue 3 Dec · Harbour Warehouse · crew parking Kings Dock level 2",
+    url="/p/1/my-day",
+    collapse="day-5",
+    source="revision:7",
+)
 
 
 def _deliveries():
@@ -54,19 +68,39 @@ def test_worker_delivers_the_exact_text_each_person_reads(push_app, push_service
     ids, phones = _setup(push_app, push_service, "Chris Dunmore", "Robin Hale", devices=2)
     chris, robin = ids
     with push_app.app_context():
-        notes = service.enqueue_each([
-            (chris, CALL_MOVED),
-            (robin, Message(title="Revision Pink published", body="Nothing changed for you.",
-                            url="/p/1/my-day", collapse="day-5", routine=True))])
+        notes = service.enqueue_each(
+            [
+                (chris, CALL_MOVED),
+                (
+                    robin,
+                    Message(
+                        title="Revision Pink published",
+                        body="Nothing changed for you.",
+                        url="/p/1/my-day",
+                        collapse="day-5",
+                        routine=True,
+                    ),
+                ),
+            ]
+        )
         db.session.commit()
         note_ids = [n.id for n in notes]
     report = worker.drain()
     assert (report.sent, report.failed) == (4, 0)
     for phone in phones[chris]:
-        assert [r.text for r in phone.delivered] == [json.dumps({
-            "id": note_ids[0], "title": "Your call moved 07:00 → 06:30",
-            "body": "Day 5, Tue 3 Dec · Harbour Warehouse · crew parking Kings Dock level 2",
-            "url": "/p/1/my-day", "tag": "day-5"}, ensure_ascii=False, separators=(",", ":"))]
+        assert [r.text for r in phone.delivered] == [
+            json.dumps(
+                {
+                    "id": note_ids[0],
+                    "title": "Your call moved 07:00 → 06:30",
+                    "body": "Day 5, Tue 3 Dec · Harbour Warehouse · crew parking Kings Dock level 2",
+                    "url": "/p/1/my-day",
+                    "tag": "day-5",
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        ]
     for phone in phones[robin]:
         assert [m["title"] for m in phone.messages] == ["Revision Pink published"]
     assert push_service.rejections == []
@@ -75,15 +109,15 @@ def test_worker_delivers_the_exact_text_each_person_reads(push_app, push_service
         assert all(s.last_success_at for s in db.session.scalars(sa.select(PushSubscription)))
 
 
-def test_pushes_carry_ttl_until_the_call_urgency_and_a_topic_per_person_and_day(
-        push_app, push_service, worker):
+def test_pushes_carry_ttl_until_the_call_urgency_and_a_topic_per_person_and_day(push_app, push_service, worker):
     ids, phones = _setup(push_app, push_service, "Chris Dunmore", "Robin Hale")
     now = utcnow()
     call_time = now + timedelta(hours=9)
     with push_app.app_context():
         service.enqueue(ids, Message(title="Your call moved", expires_at=call_time, collapse="day-5"), now=now)
-        service.enqueue(ids[:1], Message(title="Next week", expires_at=now + timedelta(days=6),
-                                         collapse="day-9"), now=now)
+        service.enqueue(
+            ids[:1], Message(title="Next week", expires_at=now + timedelta(days=6), collapse="day-9"), now=now
+        )
         db.session.commit()
     worker.drain(now=now)
     by_title = {r.message["title"]: r for r in phones[ids[0]][0].delivered}
@@ -167,8 +201,7 @@ def test_retry_after_as_an_http_date_is_honoured():
     assert parse_retry_after("soon") is None
 
 
-def test_push_service_down_for_a_while_then_back_delivers_everything_still_within_ttl(
-        push_app, push_service, worker):
+def test_push_service_down_for_a_while_then_back_delivers_everything_still_within_ttl(push_app, push_service, worker):
     ids, phones = _setup(push_app, push_service, "Chris Dunmore", "Robin Hale", "Ada Nwosu")
     start = utcnow()
     with push_app.app_context():
@@ -198,7 +231,8 @@ def test_push_service_down_for_a_while_then_back_delivers_everything_still_withi
 def test_a_push_service_that_keeps_failing_is_paused_while_others_are_served(push_app, push_service):
     with PushService() as healthy:
         person_id, broken_phone, healthy_phone = one_person_on_a_broken_and_a_healthy_service(
-            push_app, push_service, healthy)
+            push_app, push_service, healthy
+        )
         paused = PushWorker(push_app, rng=lambda: 0.0)
         try:
             now = utcnow()
@@ -310,7 +344,9 @@ def test_routine_news_is_not_pushed_to_people_who_want_only_their_changes(push_a
         set_preference(robin.user_id, robin.id, "mine")
         service.enqueue(ids, Message(title="Revision Pink published", routine=True, source="revision:8"))
         db.session.commit()
-        assert service.delivery_report("revision:8")[ids[1]].status == "feed only"  # held back by choice, not for want of a device
+        assert (
+            service.delivery_report("revision:8")[ids[1]].status == "feed only"
+        )  # held back by choice, not for want of a device
     worker.drain()
     assert len(phones[ids[0]][0].delivered) == 1 and phones[ids[1]][0].delivered == []
     with push_app.app_context():  # the feed still has it
@@ -325,7 +361,10 @@ def test_the_delivery_report_says_pushed_no_device_or_failed_and_why(push_app, p
         service.enqueue([*ids, nobody.id], CALL_MOVED)
         db.session.commit()
         assert {p: r.status for p, r in service.delivery_report("revision:7").items()} == {
-            ids[0]: "pending", ids[1]: "pending", nobody.id: "no device"}
+            ids[0]: "pending",
+            ids[1]: "pending",
+            nobody.id: "no device",
+        }
     worker.drain()
     with push_app.app_context():
         report = service.delivery_report("revision:7")

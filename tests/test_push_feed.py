@@ -1,4 +1,5 @@
 """The in-app notifications feed and the push settings page."""
+
 import re
 
 import sqlalchemy as sa
@@ -29,8 +30,10 @@ def _person_signed_in(app, client, name="Chris Dunmore", production_title="The I
 
 def _tell(app, person_id, *titles):
     with app.app_context():
-        ids = [service.enqueue([person_id], Message(title=t, body=f"{t} — details", url="/p/1/my-day"))[0].id
-               for t in titles]
+        ids = [
+            service.enqueue([person_id], Message(title=t, body=f"{t} — details", url="/p/1/my-day"))[0].id
+            for t in titles
+        ]
         db.session.commit()
         return ids
 
@@ -107,8 +110,11 @@ def test_removing_a_device_from_settings(push_app, push_service, client):
 
 def test_choosing_only_my_changes_per_production(push_app, client):
     me = _person_signed_in(push_app, client)
-    response = client.post("/account/notifications/preferences", headers=HX, data={
-        "person_id": me, "revisions": "mine", "csrf_token": client.csrf_token or ""})
+    response = client.post(
+        "/account/notifications/preferences",
+        headers=HX,
+        data={"person_id": me, "revisions": "mine", "csrf_token": client.csrf_token or ""},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Saved." in html
     assert re.search(r'value="mine"\s+checked', html)
@@ -118,5 +124,9 @@ def test_choosing_only_my_changes_per_production(push_app, client):
         (stranger,) = add_crew("Omar Haddad", production_title="Night Ferry")
         db.session.commit()
         stranger_id = stranger.id
-    assert client.post("/account/notifications/preferences",
-                       data={"person_id": stranger_id, "revisions": "mine"}).status_code == 404
+    assert (
+        client.post(
+            "/account/notifications/preferences", data={"person_id": stranger_id, "revisions": "mine"}
+        ).status_code
+        == 404
+    )

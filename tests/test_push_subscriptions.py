@@ -1,4 +1,5 @@
 """Subscribing a device: the endpoint is untrusted input; VAPID keys; rotation."""
+
 import base64
 import os
 import stat
@@ -31,8 +32,11 @@ def _sign_in(app, client, name="Chris Dunmore"):
 
 def _body(endpoint, p256dh=None, auth=None):
     _, default_p256dh, default_auth = browser_keys()
-    return {"endpoint": endpoint, "expirationTime": None,
-            "keys": {"p256dh": p256dh or default_p256dh, "auth": auth or default_auth}}
+    return {
+        "endpoint": endpoint,
+        "expirationTime": None,
+        "keys": {"p256dh": p256dh or default_p256dh, "auth": auth or default_auth},
+    }
 
 
 def _stored(app):
@@ -43,8 +47,11 @@ def _stored(app):
 def test_a_browser_subscription_is_stored_with_a_device_label(push_app, client):
     user_id = _sign_in(push_app, client)
     body = _body("https://fcm.googleapis.com/fcm/send/dGVzdA:APA91b")
-    response = client.post("/push/subscriptions", json=body, headers={
-        "User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36"})
+    response = client.post(
+        "/push/subscriptions",
+        json=body,
+        headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36"},
+    )
     assert response.status_code == 201
     assert response.json["device"] == "Chrome · Android"
     client.post("/push/subscriptions", json=body)  # the page subscribes again on every visit
@@ -54,28 +61,34 @@ def test_a_browser_subscription_is_stored_with_a_device_label(push_app, client):
 
 def test_several_devices_per_person(push_app, client):
     _sign_in(push_app, client)
-    for endpoint in ("https://fcm.googleapis.com/fcm/send/phone", "https://web.push.apple.com/QGx-tablet",
-                     "https://updates.push.services.mozilla.com/wpush/v2/laptop"):
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/phone",
+        "https://web.push.apple.com/QGx-tablet",
+        "https://updates.push.services.mozilla.com/wpush/v2/laptop",
+    ):
         assert client.post("/push/subscriptions", json=_body(endpoint)).status_code == 201
     assert len(_stored(push_app)) == 3
 
 
-@pytest.mark.parametrize("endpoint, message", [
-    ("http://127.0.0.1/push", "is not a push service"),
-    ("https://169.254.169.254/latest/meta-data", "is not a push service"),
-    ("https://fcm.googleapis.com.evil.test/fcm/send/x", "is not a push service"),
-    ("https://user@fcm.googleapis.com/fcm/send/x", "user name or password"),
-    ("https://user:pw@fcm.googleapis.com/fcm/send/x", "user name or password"),
-    ("https://fcm.googleapis.com:8443/fcm/send/x", "is not a push service"),
-    ("http://fcm.googleapis.com/fcm/send/x", "is not a push service"),
-    ("https://push.apple.com/x", "is not a push service"),
-    ("https://localhost/x", "is not a push service"),
-    ("https://fcm.googleapis.com\\@evil.test/x", "characters a URL may not have"),
-    ("https://fcm.googleapis.com/x#frag", "fragment"),
-    ("https://fcm.googleapis.com:99999/x", "invalid port"),
-    ("file:///etc/passwd", "must be an https URL"),
-    ("https://fcm.googleapis.com/" + "x" * 1000, "Longer than maximum length"),
-])
+@pytest.mark.parametrize(
+    "endpoint, message",
+    [
+        ("http://127.0.0.1/push", "is not a push service"),
+        ("https://169.254.169.254/latest/meta-data", "is not a push service"),
+        ("https://fcm.googleapis.com.evil.test/fcm/send/x", "is not a push service"),
+        ("https://user@fcm.googleapis.com/fcm/send/x", "user name or password"),
+        ("https://user:pw@fcm.googleapis.com/fcm/send/x", "user name or password"),
+        ("https://fcm.googleapis.com:8443/fcm/send/x", "is not a push service"),
+        ("http://fcm.googleapis.com/fcm/send/x", "is not a push service"),
+        ("https://push.apple.com/x", "is not a push service"),
+        ("https://localhost/x", "is not a push service"),
+        ("https://fcm.googleapis.com\\@evil.test/x", "characters a URL may not have"),
+        ("https://fcm.googleapis.com/x#frag", "fragment"),
+        ("https://fcm.googleapis.com:99999/x", "invalid port"),
+        ("file:///etc/passwd", "must be an https URL"),
+        ("https://fcm.googleapis.com/" + "x" * 1000, "Longer than maximum length"),
+    ],
+)
 def test_endpoints_off_the_allow_list_are_refused(push_app, client, endpoint, message):
     _sign_in(push_app, client)
     response = client.post("/push/subscriptions", json=_body(endpoint))
@@ -90,19 +103,21 @@ def _point(first_byte=4, length=65):
     return b64url(bytes([first_byte]) + raw[1:length])
 
 
-@pytest.mark.parametrize("p256dh, auth, message", [
-    (_point(length=64), None, "must be 65 bytes, not 64"),
-    (b64url(b"\x04" + os.urandom(64)), None, "not a point on P-256"),
-    (b64url(b"\x02" + os.urandom(64)), None, "uncompressed P-256 point"),
-    (None, b64url(os.urandom(15)), "must be 16 bytes, not 15"),
-    (None, b64url(os.urandom(17)), "must be 16 bytes, not 17"),
-    ("not base64!", None, "must be base64url"),
-    (None, "!!", "must be base64url"),
-])
+@pytest.mark.parametrize(
+    "p256dh, auth, message",
+    [
+        (_point(length=64), None, "must be 65 bytes, not 64"),
+        (b64url(b"\x04" + os.urandom(64)), None, "not a point on P-256"),
+        (b64url(b"\x02" + os.urandom(64)), None, "uncompressed P-256 point"),
+        (None, b64url(os.urandom(15)), "must be 16 bytes, not 15"),
+        (None, b64url(os.urandom(17)), "must be 16 bytes, not 17"),
+        ("not base64!", None, "must be base64url"),
+        (None, "!!", "must be base64url"),
+    ],
+)
 def test_keys_of_the_wrong_shape_are_refused(push_app, client, p256dh, auth, message):
     _sign_in(push_app, client)
-    response = client.post("/push/subscriptions",
-                           json=_body("https://fcm.googleapis.com/fcm/send/x", p256dh, auth))
+    response = client.post("/push/subscriptions", json=_body("https://fcm.googleapis.com/fcm/send/x", p256dh, auth))
     assert response.status_code == 400
     assert message in response.json["message"]
     assert _stored(push_app) == []
@@ -213,8 +228,7 @@ def test_nobody_removes_another_persons_device(push_app, client):
 
         (other,) = add_crew("Robin Hale", production_title="Night Ferry")
         _, p256dh, auth = browser_keys()
-        device_id = subscriptions.subscribe(other.user_id, "https://fcm.googleapis.com/fcm/send/r",
-                                            p256dh, auth).id
+        device_id = subscriptions.subscribe(other.user_id, "https://fcm.googleapis.com/fcm/send/r", p256dh, auth).id
         db.session.commit()
     _sign_in(push_app, client)
     assert client.post(f"/push/subscriptions/{device_id}/remove").status_code == 404

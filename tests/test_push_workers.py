@@ -1,4 +1,5 @@
 """Workers sharing the outbox: no row sent twice, nothing lost when a worker dies."""
+
 import os
 import signal
 import subprocess
@@ -19,8 +20,16 @@ from app.push.service import Message
 from app.push.worker import PushWorker
 from app.timeutil import as_utc, utcnow
 from conftest import DATABASE_URL
-from pushservice import (Answer, add_crew, configure_push, one_person_on_a_broken_and_a_healthy_service,  # noqa: F401
-                         push_app, push_service, subscribe, vapid_private_key_text)
+from pushservice import (  # noqa: F401
+    Answer,
+    add_crew,
+    configure_push,
+    one_person_on_a_broken_and_a_healthy_service,
+    push_app,
+    push_service,
+    subscribe,
+    vapid_private_key_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_POSTGRESQL = DATABASE_URL.startswith("postgresql")
@@ -106,10 +115,21 @@ def test_a_sigkilled_worker_process_loses_nothing(shared_database, push_service)
     configure_push(app, push_service, private_key=private_key)
     phones = _fan_out(app, push_service, people=2, messages=1)
     push_service.script(phones[0], Answer(hang=True))
-    env = {**os.environ, "FLASK_APP": "app:create_app", "DATABASE_URL": url, "SECRET_KEY": "test",
-           "VAPID_PRIVATE_KEY": private_key, "PUSH_ALLOWED_ORIGINS": push_service.origin}
-    process = subprocess.Popen([sys.executable, "-m", "flask", "push", "worker"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "FLASK_APP": "app:create_app",
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test",
+        "VAPID_PRIVATE_KEY": private_key,
+        "PUSH_ALLOWED_ORIGINS": push_service.origin,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "push", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert push_service.hanging.wait(60), "the worker never reached the push service"
     finally:
@@ -117,8 +137,7 @@ def test_a_sigkilled_worker_process_loses_nothing(shared_database, push_service)
         process.wait(10)
     push_service.release()
     with app.app_context():
-        states = Counter((d.state, d.claimed_until is not None)
-                         for d in db.session.scalars(sa.select(PushDelivery)))
+        states = Counter((d.state, d.claimed_until is not None) for d in db.session.scalars(sa.select(PushDelivery)))
     assert states[(PENDING, True)] >= 1  # the killed worker's claim is still there
     survivor = PushWorker(app)
     try:
@@ -166,7 +185,8 @@ def test_one_workers_trip_pauses_the_push_service_for_every_worker_until_the_pau
 
     with PushService() as healthy:
         person_id, broken_phone, healthy_phone = one_person_on_a_broken_and_a_healthy_service(
-            push_app, push_service, healthy)
+            push_app, push_service, healthy
+        )
         start = utcnow()
 
         def publish(title, at):
@@ -209,8 +229,8 @@ def test_one_workers_trip_pauses_the_push_service_for_every_worker_until_the_pau
 
 
 def test_failures_answered_during_a_pause_do_not_lengthen_it(push_app):
-    from app.push.pause import ServicePause
     from app.push.models import PushServicePause
+    from app.push.pause import ServicePause
 
     breaker = ServicePause(threshold=2, seconds=60, max_seconds=600)
     now = utcnow()

@@ -1,6 +1,7 @@
 """Rest between calls in the office: shortfalls while editing, forced calls at publish, call history."""
+
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -18,9 +19,20 @@ HX = {"HX-Request": "true"}
 
 
 def day_form(**changes):
-    form = {"general_call": "07:30", "shooting_call": "08:30", "breakfast": "", "lunch": "13:00",
-            "estimated_wrap": "18:30", "weather": "Dry", "notes": "", "safety_notes": "", "walkie_channels": "",
-            "background": "", "breakfast_place": "", "lunch_place": ""}
+    form = {
+        "general_call": "07:30",
+        "shooting_call": "08:30",
+        "breakfast": "",
+        "lunch": "13:00",
+        "estimated_wrap": "18:30",
+        "weather": "Dry",
+        "notes": "",
+        "safety_notes": "",
+        "walkie_channels": "",
+        "background": "",
+        "breakfast_place": "",
+        "lunch_place": "",
+    }
     form.update(changes)
     return form
 
@@ -58,9 +70,18 @@ def test_a_recorded_check_out_counts_instead_of_the_estimated_wrap(film, client,
         day1 = session.get(ShootDay, film.day_ids[0])
         day1.production.min_rest_crew = 10 * 60
         wrap = datetime.combine(day1.date, datetime.min.time(), ZoneInfo("Europe/London")) + timedelta(hours=22)
-        wrap = wrap.astimezone(timezone.utc)
-        session.add(CheckIn(production_id=film.id, shoot_day_id=day1.id, person_id=film.chris_id, kind=WRAP,
-                            tapped_at=wrap, sent_at=wrap, occurred_at=wrap))
+        wrap = wrap.astimezone(UTC)
+        session.add(
+            CheckIn(
+                production_id=film.id,
+                shoot_day_id=day1.id,
+                person_id=film.chris_id,
+                kind=WRAP,
+                tapped_at=wrap,
+                sent_at=wrap,
+                occurred_at=wrap,
+            )
+        )
     auth.login(COORDINATOR)
     body = client.post(film.url(f"/days/{film.day_ids[1]}"), data=day_form(), headers=HX).get_data(as_text=True)
     chris = shortfall_of(body, film.chris_id, film.day_ids[1])
@@ -71,8 +92,7 @@ def test_a_recorded_check_out_counts_instead_of_the_estimated_wrap(film, client,
 def test_a_persons_own_call_and_own_minimum_rest_refresh_the_list(film, client, auth):
     auth.login(COORDINATOR)
     day2 = film.day_ids[1]
-    response = client.post(film.url(f"/days/{day2}/calls/{film.chris_id}"),
-                           data={"call_override": "03:30"}, headers=HX)
+    response = client.post(film.url(f"/days/{day2}/calls/{film.chris_id}"), data={"call_override": "03:30"}, headers=HX)
     body = response.get_data(as_text=True)
     assert '<div id="rest-shortfalls" class="rest-shortfalls" aria-live="polite" hx-swap-oob="true">' in body
     assert "short by 0:30" in shortfall_of(body, film.chris_id, day2)
@@ -86,8 +106,13 @@ def test_rest_settings_for_the_production_and_a_person_take_hours(film, client, 
     auth.login(COORDINATOR)
     settings = client.get(film.url("/settings")).get_data(as_text=True)
     assert 'name="min_rest_crew" value="10:00"' in settings and 'name="min_rest_cast" value="12:00"' in settings
-    form = {"title": "The Iron Men", "timezone": "Europe/London", "revision_colours": "White, Blue",
-            "min_rest_crew": "11:30", "min_rest_cast": "12.5"}
+    form = {
+        "title": "The Iron Men",
+        "timezone": "Europe/London",
+        "revision_colours": "White, Blue",
+        "min_rest_crew": "11:30",
+        "min_rest_cast": "12.5",
+    }
     assert client.post(film.url("/settings"), data=form).status_code == 303
     bad = client.post(film.url("/settings"), data={**form, "min_rest_crew": "ten", "min_rest_cast": "30"})
     assert bad.status_code == 422
@@ -106,8 +131,9 @@ def test_rest_settings_for_the_production_and_a_person_take_hours(film, client, 
 
 def revisions_of_day(film, day_index):
     with film.app.app_context():
-        return db.session.scalars(sa.select(CallSheetRevision).where(
-            CallSheetRevision.shoot_day_id == film.day_ids[day_index])).all()
+        return db.session.scalars(
+            sa.select(CallSheetRevision).where(CallSheetRevision.shoot_day_id == film.day_ids[day_index])
+        ).all()
 
 
 def test_publishing_short_rest_needs_an_acknowledgement_and_records_forced_calls(film, client, auth):
@@ -125,8 +151,10 @@ def test_publishing_short_rest_needs_an_acknowledgement_and_records_forced_calls
     assert published.status_code == 303
     [revision] = revisions_of_day(film, 1)
     with film.app.app_context():
-        forced = {row.person_id: row for row in db.session.scalars(
-            sa.select(ForcedCall).where(ForcedCall.revision_id == revision.id))}
+        forced = {
+            row.person_id: row
+            for row in db.session.scalars(sa.select(ForcedCall).where(ForcedCall.revision_id == revision.id))
+        }
         chris = forced[film.chris_id]
         assert (chris.call, chris.earliest_call, chris.short_by_minutes, chris.required_minutes) == (180, 240, 60, 600)
         assert chris.call_day_id == day2 and chris.name == "Chris Dunmore"
@@ -155,7 +183,8 @@ def test_every_published_call_change_is_recorded_per_person(film, client, auth):
     with film.app.app_context():
         rows = db.session.scalars(sa.select(CallTimeChange).where(CallTimeChange.revision_id == revision.id)).all()
         assert [(r.person_id, r.shoot_day_id, r.from_minutes, r.to_minutes) for r in rows] == [
-            (film.chris_id, film.day_ids[0], 7 * 60, 6 * 60)]
+            (film.chris_id, film.day_ids[0], 7 * 60, 6 * 60)
+        ]
         assert rows[0].changed_by_id == film.dana_id and rows[0].production_id == film.id
         assert rows[0].at is not None
     page = text_of(client.get(film.url(f"/people/{film.chris_id}/call-history")))
@@ -166,8 +195,11 @@ def test_every_published_call_change_is_recorded_per_person(film, client, auth):
 def test_the_first_published_call_sheet_starts_each_persons_call_history(film, client, auth):
     [first] = film.revisions()
     with film.app.app_context():
-        rows = db.session.scalars(sa.select(CallTimeChange).where(
-            CallTimeChange.revision_id == first.id, CallTimeChange.person_id == film.chris_id)).all()
+        rows = db.session.scalars(
+            sa.select(CallTimeChange).where(
+                CallTimeChange.revision_id == first.id, CallTimeChange.person_id == film.chris_id
+            )
+        ).all()
         assert [(r.from_minutes, r.to_minutes, r.changed_by_id) for r in rows] == [(None, 7 * 60, film.dana_id)]
     auth.login(CREW)
     mine = text_of(client.get(film.url("/my-calls/history")))

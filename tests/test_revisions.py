@@ -1,4 +1,5 @@
 """Published revisions: numbered, coloured, immutable, with per-person changes and a history."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,18 +12,38 @@ from app.schedule.models import DEFAULT_REVISION_COLOURS, Production, Scene, Sho
 from callsheet_fixtures import COORDINATOR, CREW, publish, text_of
 
 
-@pytest.mark.parametrize("number, colour", [
-    (1, "White"), (2, "Blue"), (3, "Pink"), (4, "Yellow"), (5, "Green"), (6, "Goldenrod"), (7, "Buff"),
-    (8, "Salmon"), (9, "Cherry"), (10, "Double White"), (11, "Double Blue"), (18, "Double Cherry"),
-    (19, "Triple White"), (28, "Quadruple White"), (37, "5× White"),
-])
+@pytest.mark.parametrize(
+    "number, colour",
+    [
+        (1, "White"),
+        (2, "Blue"),
+        (3, "Pink"),
+        (4, "Yellow"),
+        (5, "Green"),
+        (6, "Goldenrod"),
+        (7, "Buff"),
+        (8, "Salmon"),
+        (9, "Cherry"),
+        (10, "Double White"),
+        (11, "Double Blue"),
+        (18, "Double Cherry"),
+        (19, "Triple White"),
+        (28, "Quadruple White"),
+        (37, "5× White"),
+    ],
+)
 def test_revision_colours_follow_the_industry_sequence(number, colour):
     assert revision_colour(DEFAULT_REVISION_COLOURS, number) == colour
 
 
 def test_a_production_can_configure_its_own_colour_sequence():
-    assert [revision_colour("White, Yellow", n) for n in (1, 2, 3, 4, 5)] == \
-        ["White", "Yellow", "Double White", "Double Yellow", "Triple White"]
+    assert [revision_colour("White, Yellow", n) for n in (1, 2, 3, 4, 5)] == [
+        "White",
+        "Yellow",
+        "Double White",
+        "Double Yellow",
+        "Triple White",
+    ]
     assert revision_colour("", 2) == "Blue"
 
 
@@ -77,7 +98,9 @@ def test_editing_live_data_never_changes_a_published_revision(film, client, auth
     with film.editing() as session:
         day = session.get(ShootDay, film.day_ids[0])
         day.general_call, day.weather = 5 * 60, "Blizzard"
-        session.scalar(sa.select(Scene).where(Scene.shoot_day_id == day.id, Scene.number == "12")).synopsis = "Rewritten."
+        session.scalar(
+            sa.select(Scene).where(Scene.shoot_day_id == day.id, Scene.number == "12")
+        ).synopsis = "Rewritten."
         session.get(Person, film.chris_id).name = "Christopher Dunmore"
     auth.login(COORDINATOR)
     page = text_of(client.get(film.url(f"/revisions/{first.id}")))
@@ -100,15 +123,35 @@ def test_a_published_revision_cannot_be_updated(film):
 def test_each_revision_stores_what_changed_for_whom(film, client, auth):
     [first] = film.revisions()
     assert first.changes[str(film.chris_id)] == [
-        {"kind": "called", "category": "time", "scope": "person", "safety": False,
-         "after": "07:00", "after_minutes": 420, "text": "Called 07:00"}]
+        {
+            "kind": "called",
+            "category": "time",
+            "scope": "person",
+            "safety": False,
+            "after": "07:00",
+            "after_minutes": 420,
+            "text": "Called 07:00",
+        }
+    ]
     film.move_call(film.chris_id, 6 * 60 + 30)
     auth.login(COORDINATOR)
     publish(client, film)
     second = film.revisions()[-1]
-    assert second.changes == {str(film.chris_id): [{
-        "kind": "call", "category": "time", "scope": "person", "safety": False, "before": "07:00", "after": "06:30", "before_minutes": 420, "after_minutes": 390,
-        "text": "Call 07:00 → 06:30"}]}
+    assert second.changes == {
+        str(film.chris_id): [
+            {
+                "kind": "call",
+                "category": "time",
+                "scope": "person",
+                "safety": False,
+                "before": "07:00",
+                "after": "06:30",
+                "before_minutes": 420,
+                "after_minutes": 390,
+                "text": "Call 07:00 → 06:30",
+            }
+        ]
+    }
     page = text_of(client.get(film.url(f"/revisions/{second.id}")))
     assert "Chris Dunmore Call 07:00 → 06:30" in page
 

@@ -1,5 +1,6 @@
 """Sane times: a check-in long before the call, or a wrap before the check-in or the call, is
 stored with a flag the today board shows, judged by the tap time against the published call."""
+
 import re
 from datetime import date, timedelta
 from itertools import permutations
@@ -28,8 +29,11 @@ def yesterday(demo, cast):
     """Move the shoot day to yesterday, so every tap of the night before its call is in the past."""
     with demo.app_context():
         day = db.session.get(ShootDay, cast.day_id)
-        taken = set(db.session.scalars(sa.select(ShootDay.date).where(
-            ShootDay.production_id == cast.production_id, ShootDay.id != day.id)))
+        taken = set(
+            db.session.scalars(
+                sa.select(ShootDay.date).where(ShootDay.production_id == cast.production_id, ShootDay.id != day.id)
+            )
+        )
         when = production_today(day.production) - timedelta(days=1)
         while when in taken:
             when -= timedelta(days=1)
@@ -41,8 +45,9 @@ def yesterday(demo, cast):
 def give_call(app, cast, person_id: int, minutes: int, publish: bool = True) -> None:
     """Set a person's call on the shoot day, and publish it as the office does."""
     with app.app_context():
-        call = db.session.scalar(sa.select(PersonCall).where(
-            PersonCall.shoot_day_id == cast.day_id, PersonCall.person_id == person_id))
+        call = db.session.scalar(
+            sa.select(PersonCall).where(PersonCall.shoot_day_id == cast.day_id, PersonCall.person_id == person_id)
+        )
         if call is None:
             call = PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id, person_id=person_id)
             db.session.add(call)
@@ -65,8 +70,9 @@ def tap(cast, kind: str, tapped_at, **payload) -> dict:
 
 def board_row(client, cast, person_id: int) -> tuple[str, str]:
     page = client.get(f"/p/{cast.production_id}/today?day={cast.day_id}").get_data(as_text=True)
-    match = re.search(rf'<li class="board-row" data-person-id="{person_id}" data-state="([a-z-]+)"[^>]*>(.*?)</li>',
-                      page, re.S)
+    match = re.search(
+        rf'<li class="board-row" data-person-id="{person_id}" data-state="([a-z-]+)"[^>]*>(.*?)</li>', page, re.S
+    )
     assert match, f"person {person_id} is not on the board"
     return match.group(1), " ".join(match.group(2).split())
 
@@ -82,7 +88,8 @@ def events(app) -> list[CheckIn]:
 
 
 def test_a_check_in_at_00_48_for_a_06_15_call_is_flagged_and_the_board_shows_it_confirmed(
-        demo, cast, client, auth, yesterday):
+    demo, cast, client, auth, yesterday
+):
     give_call(demo, cast, cast.crew_id, parse_clock("06:15"))
     auth.login("crew@example.com")
     [result] = post_sync(client, [tap(cast, "check_in", at(yesterday, "00:48"), confirmed=True)]).get_json()["results"]
@@ -96,7 +103,8 @@ def test_a_check_in_at_00_48_for_a_06_15_call_is_flagged_and_the_board_shows_it_
 
 
 def test_an_odd_check_in_the_phone_did_not_ask_about_is_stored_flagged_never_dropped(
-        demo, cast, client, auth, yesterday):
+    demo, cast, client, auth, yesterday
+):
     give_call(demo, cast, cast.crew_id, parse_clock("06:15"))
     auth.login("crew@example.com")
     [result] = post_sync(client, [tap(cast, "check_in", at(yesterday, "00:48"))]).get_json()["results"]
@@ -111,8 +119,13 @@ def test_an_odd_check_in_the_phone_did_not_ask_about_is_stored_flagged_never_dro
 def test_a_wrap_before_the_call_is_flagged_and_never_counted_as_wrapped_silently(demo, cast, client, auth, yesterday):
     give_call(demo, cast, cast.crew_id, parse_clock("06:15"))
     auth.login("crew@example.com")
-    post_sync(client, [tap(cast, "check_in", at(yesterday, "00:48"), confirmed=True),
-                       tap(cast, "check_out", at(yesterday, "00:51"), confirmed=True)])
+    post_sync(
+        client,
+        [
+            tap(cast, "check_in", at(yesterday, "00:48"), confirmed=True),
+            tap(cast, "check_out", at(yesterday, "00:51"), confirmed=True),
+        ],
+    )
     assert [e.flag for e in events(demo)] == ["5 h 27 min before call 06:15", "5 h 24 min before call 06:15"]
     auth.login("coordinator@example.com")
     state, text = board_row(client, cast, cast.crew_id)
@@ -135,8 +148,9 @@ def test_a_wrap_before_the_check_in_is_flagged_whichever_reaches_the_server_firs
     give_call(demo, cast, cast.gaffer_id, parse_clock("06:15"))
     auth.login("coordinator@example.com")
     post_sync(client, [tap(cast, "check_in", at(yesterday, "06:30"), person_id=cast.gaffer_id)])
-    [late_wrap] = post_sync(client, [tap(cast, "check_out", at(yesterday, "06:25"),
-                                         person_id=cast.gaffer_id)]).get_json()["results"]
+    [late_wrap] = post_sync(
+        client, [tap(cast, "check_out", at(yesterday, "06:25"), person_id=cast.gaffer_id)]
+    ).get_json()["results"]
     assert late_wrap["result"]["flag"] == "before check-in 06:30"
     assert "⚑ Wrapped 06:25 — before check-in 06:30, by hand" in board_row(client, cast, cast.gaffer_id)[1]
 
@@ -153,8 +167,14 @@ def test_the_flags_do_not_depend_on_the_order_the_taps_reach_the_server(demo, ca
         for kind, clock in order:  # one batch each: every arrival order a patchy signal allows
             post_sync(client, [tap(cast, kind, at(yesterday, clock))])
         outcomes.add(tuple((e.kind, e.flag) for e in events(demo)))
-    assert outcomes == {(("wrap", "1 h 15 min before call 06:15"), ("wrap", "before check-in 06:30"),
-                         ("arrival", None), ("arrival", None))}
+    assert outcomes == {
+        (
+            ("wrap", "1 h 15 min before call 06:15"),
+            ("wrap", "before check-in 06:30"),
+            ("arrival", None),
+            ("arrival", None),
+        )
+    }
 
 
 def test_an_offline_tap_is_judged_by_its_tap_time_not_when_it_reaches_the_server(demo, cast, client, auth, yesterday):
@@ -201,9 +221,14 @@ def test_times_are_judged_against_the_published_call_not_a_draft(demo, cast, cli
 def test_sane_times_and_running_late_carry_no_flag(demo, cast, client, auth, yesterday):
     give_call(demo, cast, cast.crew_id, parse_clock("06:15"))
     auth.login("crew@example.com")
-    results = post_sync(client, [tap(cast, "running_late", at(yesterday, "00:10"), eta="06:40"),
-                                 tap(cast, "check_in", at(yesterday, "06:35")),
-                                 tap(cast, "check_out", at(yesterday, "19:00"))]).get_json()["results"]
+    results = post_sync(
+        client,
+        [
+            tap(cast, "running_late", at(yesterday, "00:10"), eta="06:40"),
+            tap(cast, "check_in", at(yesterday, "06:35")),
+            tap(cast, "check_out", at(yesterday, "19:00")),
+        ],
+    ).get_json()["results"]
     assert all("flag" not in r["result"] for r in results)
     auth.login("coordinator@example.com")
     assert "1 wrapped" in summary(client, cast) and "odd time" not in summary(client, cast)
@@ -227,8 +252,9 @@ def test_the_no_javascript_form_stores_an_odd_check_in_flagged_and_says_so_on_my
         call = minutes_of_day(today, now(), ZONE) + 5 * 60
     give_call(demo, cast, cast.crew_id, call)
     auth.login("crew@example.com")
-    response = client.post(f"/p/{cast.production_id}/actions/check_in",
-                           data={"shoot_day_id": cast.day_id, "confirmed": "1"})
+    response = client.post(
+        f"/p/{cast.production_id}/actions/check_in", data={"shoot_day_id": cast.day_id, "confirmed": "1"}
+    )
     assert response.status_code == 303
     [event] = events(demo)
     assert event.flag.startswith("5 h") and event.flag_confirmed

@@ -5,6 +5,7 @@ and `flask seed-demo`, and each host runs its own embedded push worker, as separ
 would; on the SQLite run they share one SQLite file on one machine, with one push worker.
 A phone's requests land on either host; one host is SIGKILLed and restarted while they do.
 """
+
 import os
 import uuid
 
@@ -33,8 +34,9 @@ def shared_database(tmp_path):
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield prepare_database(make_url(DATABASE_URL).set(database=name).render_as_string(hide_password=False),
-                               tmp_path / "setup")
+        yield prepare_database(
+            make_url(DATABASE_URL).set(database=name).render_as_string(hide_password=False), tmp_path / "setup"
+        )
     finally:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -51,10 +53,16 @@ def push_service():
 def hosts(tmp_path, shared_database, push_service):
     """Two app hosts with their own instance folders and the deployment's shared settings."""
     shared = {"VAPID_PRIVATE_KEY": vapid_private_key_text(), "PUSH_ALLOWED_ORIGINS": push_service.origin}
-    servers = [AppServer(tmp_path / "host-a", shared_database, **shared),
-               AppServer(tmp_path / "host-b", shared_database, **shared,
-                         # SQLite: one machine, one push worker; PostgreSQL: one per host
-                         **({} if ON_POSTGRESQL else {"CALLBOARD_PUSH_WORKER": "off"}))]
+    servers = [
+        AppServer(tmp_path / "host-a", shared_database, **shared),
+        AppServer(
+            tmp_path / "host-b",
+            shared_database,
+            **shared,
+            # SQLite: one machine, one push worker; PostgreSQL: one per host
+            **({} if ON_POSTGRESQL else {"CALLBOARD_PUSH_WORKER": "off"}),
+        ),
+    ]
     for server in servers:
         server.start()
     yield servers
@@ -71,29 +79,40 @@ def signed_in_on_both(hosts, email: str):
 
 
 def test_phones_syncing_through_either_host_store_each_operation_once_while_one_host_crashes(hosts):
-    (day_id,), = hosts[0].sql("SELECT id FROM shoot_days WHERE production_id = 1 ORDER BY date LIMIT 1")
+    ((day_id,),) = hosts[0].sql("SELECT id FROM shoot_days WHERE production_id = 1 ORDER BY date LIMIT 1")
     phones = [signed_in_on_both(hosts, "crew@example.com") for _ in range(CLIENTS)]
-    outboxes = [[{"id": str(uuid.uuid4()), "production_id": 1, "kind": "running_late",
-                  "tapped_at": "2026-11-26T06:00:00+00:00",
-                  "payload": {"shoot_day_id": day_id, "eta": 7 * 60 + n}} for n in range(OPERATIONS)]
-                for _ in range(CLIENTS)]
+    outboxes = [
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "production_id": 1,
+                "kind": "running_late",
+                "tapped_at": "2026-11-26T06:00:00+00:00",
+                "payload": {"shoot_day_id": day_id, "eta": 7 * 60 + n},
+            }
+            for n in range(OPERATIONS)
+        ]
+        for _ in range(CLIENTS)
+    ]
     tries = [0] * CLIENTS
 
     def send(client: int, n: int):
         """Send operation n with the one before it, to the other host than last time."""
         tries[client] += 1
         host = phones[client][tries[client] % 2]
-        batch = [outboxes[client][n], *outboxes[client][max(n - 1, 0):n]]
-        answer = host.post("/api/sync", json_body={"sent_at": "2026-11-26T06:00:01+00:00", "ops": batch},
-                           headers=SYNC_HEADERS)
+        batch = [outboxes[client][n], *outboxes[client][max(n - 1, 0) : n]]
+        answer = host.post(
+            "/api/sync", json_body={"sent_at": "2026-11-26T06:00:01+00:00", "ops": batch}, headers=SYNC_HEADERS
+        )
         if answer.status != 200:
             return None
         results = answer.json()["results"]
         assert all(result["status"] in ("applied", "duplicate") for result in results), results
         return results[0]
 
-    report = run_under_crashes(hosts[0], send, clients=CLIENTS, operations=OPERATIONS, crashes=3,
-                               time_limit=90, pause=(0.1, 0.4), seed=5)
+    report = run_under_crashes(
+        hosts[0], send, clients=CLIENTS, operations=OPERATIONS, crashes=3, time_limit=90, pause=(0.1, 0.4), seed=5
+    )
 
     assert report.abandoned == [] and report.crashes >= 1, report
     sent = sorted(op["id"] for outbox in outboxes for op in outbox)
@@ -105,15 +124,20 @@ def test_phones_syncing_through_either_host_store_each_operation_once_while_one_
 def test_a_change_made_on_one_host_and_published_on_the_other_is_pushed_once(hosts, push_service):
     crew_a, crew_b = signed_in_on_both(hosts, "crew@example.com")
     office_a, office_b = signed_in_on_both(hosts, "coordinator@example.com")
-    (day_id,), = hosts[0].sql("SELECT id FROM shoot_days WHERE production_id = 1 ORDER BY date LIMIT 1")
-    (chris_id,), = hosts[0].sql("SELECT id FROM people WHERE production_id = 1 AND name = 'Chris Dunmore'")
+    ((day_id,),) = hosts[0].sql("SELECT id FROM shoot_days WHERE production_id = 1 ORDER BY date LIMIT 1")
+    ((chris_id,),) = hosts[0].sql("SELECT id FROM people WHERE production_id = 1 AND name = 'Chris Dunmore'")
     phone = push_service.subscriber()
     key = crew_b.get("/push/key").json()["publicKey"]
     assert key == crew_a.get("/push/key").json()["publicKey"]  # both hosts sign with the deployment's key
     push_service.vapid_public_key = key
-    subscribed = crew_b.post("/push/subscriptions", json_body={
-        "endpoint": phone.endpoint, "keys": {"p256dh": phone.p256dh, "auth": phone.auth},
-        "applicationServerKey": key})
+    subscribed = crew_b.post(
+        "/push/subscriptions",
+        json_body={
+            "endpoint": phone.endpoint,
+            "keys": {"p256dh": phone.p256dh, "auth": phone.auth},
+            "applicationServerKey": key,
+        },
+    )
     assert subscribed.status == 201, subscribed.text
 
     moved = office_a.post(f"/p/1/days/{day_id}/calls/{chris_id}", {"call_override": "06:30", "action": "save"})
@@ -123,7 +147,7 @@ def test_a_change_made_on_one_host_and_published_on_the_other_is_pushed_once(hos
 
     def all_sent() -> bool:
         states = hosts[0].sql("SELECT state FROM push_deliveries")
-        return bool(states) and all(state in ("sent", "gone", "failed") for state, in states)
+        return bool(states) and all(state in ("sent", "gone", "failed") for (state,) in states)
 
     _wait_until(all_sent, 30, "the push workers to settle the outbox")
     with push_service.delivered_condition:
@@ -131,26 +155,31 @@ def test_a_change_made_on_one_host_and_published_on_the_other_is_pushed_once(hos
     mine = [message for message in messages if "06:30" in message["title"]]
     assert len(mine) == 1, messages  # once, though two hosts' workers share the outbox
     assert mine[0]["title"] == "Your call moved 07:00 → 06:30", mine
-    assert [state for state, in hosts[1].sql("SELECT state FROM push_deliveries")].count("sent") == len(messages)
+    assert [state for (state,) in hosts[1].sql("SELECT state FROM push_deliveries")].count("sent") == len(messages)
 
 
 def test_the_distribution_board_on_one_host_shows_a_confirmation_made_on_the_other(hosts):
     crew_a, _ = signed_in_on_both(hosts, "crew@example.com")
     _, office_b = signed_in_on_both(hosts, "coordinator@example.com")
-    (revision_id,), = hosts[0].sql("SELECT id FROM callsheet_revisions WHERE production_id = 1 ORDER BY id LIMIT 1")
+    ((revision_id,),) = hosts[0].sql("SELECT id FROM callsheet_revisions WHERE production_id = 1 ORDER BY id LIMIT 1")
     poll = {"HX-Request": "true"}
     before = office_b.get(f"/p/1/revisions/{revision_id}/board", headers=poll)
     assert before.status == 200 and before.headers["ETag"]
-    unchanged = office_b.get(f"/p/1/revisions/{revision_id}/board",
-                             headers={**poll, "If-None-Match": before.headers["ETag"]})
+    unchanged = office_b.get(
+        f"/p/1/revisions/{revision_id}/board", headers={**poll, "If-None-Match": before.headers["ETag"]}
+    )
     assert unchanged.status == 304
-    confirmed = crew_a.post("/p/1/actions/confirm_revision",
-                            {"revision_id": str(revision_id), "op_id": str(uuid.uuid4())})
+    confirmed = crew_a.post(
+        "/p/1/actions/confirm_revision", {"revision_id": str(revision_id), "op_id": str(uuid.uuid4())}
+    )
     assert confirmed.status == 303, confirmed.text
-    after = office_b.get(f"/p/1/revisions/{revision_id}/board",
-                         headers={**poll, "If-None-Match": before.headers["ETag"]})
+    after = office_b.get(
+        f"/p/1/revisions/{revision_id}/board", headers={**poll, "If-None-Match": before.headers["ETag"]}
+    )
     assert after.status == 200 and after.headers["ETag"] != before.headers["ETag"]
-    (state,), = hosts[1].sql("SELECT confirmed_at IS NOT NULL FROM acknowledgements a JOIN people p "
-                             "ON p.id = a.person_id WHERE p.name = 'Chris Dunmore' AND a.revision_id = "
-                             f"{revision_id}")
+    ((state,),) = hosts[1].sql(
+        "SELECT confirmed_at IS NOT NULL FROM acknowledgements a JOIN people p "
+        "ON p.id = a.person_id WHERE p.name = 'Chris Dunmore' AND a.revision_id = "
+        f"{revision_id}"
+    )
     assert state

@@ -1,4 +1,5 @@
 """CSRF on every state change, security headers on every response, cookies, compression."""
+
 import gzip
 import json
 import re
@@ -34,17 +35,28 @@ def tom(app):
 
 def every_row_count(app):
     with app.app_context():
-        return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
 
 
 # CSRF
 
 
-@pytest.mark.parametrize("path", [
-    "/logout", "/account/sessions/end-others", "/account/sessions/1/end", "/account/password",
-    "/p/1/people/{tom}/invite", "/p/1/people/{tom}/sessions/end", "/invite/{token}", "/login",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/logout",
+        "/account/sessions/end-others",
+        "/account/sessions/1/end",
+        "/account/password",
+        "/p/1/people/{tom}/invite",
+        "/p/1/people/{tom}/sessions/end",
+        "/invite/{token}",
+        "/login",
+    ],
+)
 def test_a_state_change_without_the_csrf_token_is_400_and_changes_nothing(demo, path):
     office = signed_in_client(demo)
     with demo.app_context():
@@ -53,9 +65,12 @@ def test_a_state_change_without_the_csrf_token_is_400_and_changes_nothing(demo, 
         _, token = create_invite(db.session.get(Person, tom(demo)))
         db.session.commit()
     before = every_row_count(demo)
-    response = office.post(path.format(tom=tom(demo), token=token),
-                           data={"password": "brass monkeys at dawn", "email": "x@example.com"},
-                           csrf=False, headers={"HX-Request": "true"})
+    response = office.post(
+        path.format(tom=tom(demo), token=token),
+        data={"password": "brass monkeys at dawn", "email": "x@example.com"},
+        csrf=False,
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 400
     assert "Reload it and try again" in response.get_data(as_text=True)
     assert response.headers["HX-Refresh"] == "true"  # htmx does not swap a 400: reload instead
@@ -66,16 +81,16 @@ def test_htmx_requests_carry_the_token_from_the_page_in_a_header(demo):
     office = signed_in_client(demo)
     page = office.get("/account/sessions").get_data(as_text=True)
     token = json.loads(HX_HEADERS.search(page).group(1))["X-CSRFToken"]
-    response = office.post(f"/p/1/people/{tom(demo)}/invite", csrf=False,
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = office.post(
+        f"/p/1/people/{tom(demo)}/invite", csrf=False, headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
     assert response.status_code == 200
 
 
 def test_a_token_from_another_browser_is_refused(demo):
     office = signed_in_client(demo)
     stranger_token = demo.test_client().fetch_csrf_token()
-    response = office.post(f"/p/1/people/{tom(demo)}/invite", csrf=False,
-                           headers={"X-CSRFToken": stranger_token})
+    response = office.post(f"/p/1/people/{tom(demo)}/invite", csrf=False, headers={"X-CSRFToken": stranger_token})
     assert response.status_code == 400
 
 
@@ -85,8 +100,14 @@ def test_a_token_from_another_browser_is_refused(demo):
 def assert_security_headers(response):
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'",
-                      "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+    ):
         assert directive in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     # Not no-referrer: Flask-WTF refuses https form posts that carry no same-origin Referer.
@@ -94,13 +115,21 @@ def assert_security_headers(response):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("method,path,status", [
-    ("get", "/login", 200), ("get", "/", 302), ("get", "/no/such/page", 404),
-    ("get", "/static/css/callboard.css", 200), ("post", "/logout", 400), ("get", "/invite/x", 404),
-])
+@pytest.mark.parametrize(
+    "method,path,status",
+    [
+        ("get", "/login", 200),
+        ("get", "/", 302),
+        ("get", "/no/such/page", 404),
+        ("get", "/static/css/callboard.css", 200),
+        ("post", "/logout", 400),
+        ("get", "/invite/x", 404),
+    ],
+)
 def test_every_response_carries_the_security_headers(demo, method, path, status):
-    response = getattr(demo.test_client(), method)(path, csrf=False) if method == "post" else \
-        demo.test_client().get(path)
+    response = (
+        getattr(demo.test_client(), method)(path, csrf=False) if method == "post" else demo.test_client().get(path)
+    )
     response.close()
     assert response.status_code == status
     assert_security_headers(response)
@@ -129,13 +158,13 @@ def test_no_template_has_inline_script_style_or_hx_on():
 
 
 def session_cookie_header(response) -> str:
-    return next(value for value in response.headers.getlist("Set-Cookie")
-                if value.startswith(("session=", "__Host-callboard=")))
+    return next(
+        value for value in response.headers.getlist("Set-Cookie") if value.startswith(("session=", "__Host-callboard="))
+    )
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax_without_hsts_over_http(demo):
-    response = demo.test_client().post("/login", data={"email": "crew@example.com",
-                                                       "password": "callboard-demo"})
+    response = demo.test_client().post("/login", data={"email": "crew@example.com", "password": "callboard-demo"})
     cookie = session_cookie_header(response)
     assert "; HttpOnly" in cookie and "; SameSite=Lax" in cookie and "; Secure" not in cookie
     assert "Strict-Transport-Security" not in response.headers
@@ -143,8 +172,15 @@ def test_the_session_cookie_is_httponly_and_samesite_lax_without_hsts_over_http(
 
 def twin_app(demo, **config):
     """Another app configured differently, with the demo data (SQLite in memory has its own)."""
-    twin = create_app({**{key: demo.config[key] for key in (
-        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PASSWORD_HASH_PARAMS")}, **config})
+    twin = create_app(
+        {
+            **{
+                key: demo.config[key]
+                for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PASSWORD_HASH_PARAMS")
+            },
+            **config,
+        }
+    )
     twin.test_client_class = demo.test_client_class
     with twin.app_context():
         db.create_all()
@@ -164,9 +200,12 @@ def test_over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent(http
     page = client.get("/login", base_url="https://localhost")
     assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000")
     client.csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    response = client.post("/login", base_url="https://localhost",
-                           data={"email": "crew@example.com", "password": "callboard-demo"},
-                           headers={"Referer": "https://localhost/login"})
+    response = client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"email": "crew@example.com", "password": "callboard-demo"},
+        headers={"Referer": "https://localhost/login"},
+    )
     assert response.status_code == 302
     cookie = session_cookie_header(response)
     assert cookie.startswith("__Host-callboard=")
@@ -183,14 +222,12 @@ def https_post(client, path, referer, **kwargs):
     page = client.get(referer, base_url="https://localhost")
     assert page.headers["Referrer-Policy"] == "same-origin"
     client.csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    return client.post(path, base_url="https://localhost", headers={"Referer": f"https://localhost{referer}"},
-                       **kwargs)
+    return client.post(path, base_url="https://localhost", headers={"Referer": f"https://localhost{referer}"}, **kwargs)
 
 
 def test_over_https_an_invite_can_be_issued_and_accepted(https_app):
     office = https_app.test_client()
-    https_post(office, "/login", "/login", data={"email": "coordinator@example.com",
-                                                 "password": "callboard-demo"})
+    https_post(office, "/login", "/login", data={"email": "coordinator@example.com", "password": "callboard-demo"})
     card = https_post(office, f"/p/1/people/{tom(https_app)}/invite", "/account/sessions")
     invite = re.search(r'value="https://localhost(/invite/[^"]+)"', card.get_data(as_text=True)).group(1)
     response = https_post(https_app.test_client(), invite, invite)
@@ -206,11 +243,15 @@ def test_behind_one_trusted_proxy_the_forwarded_scheme_and_address_count(demo):
     secure = client.get("/login", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" in secure.headers
     for attempt in range(5):
-        client.post("/login", data={"email": f"guess{attempt}@example.com", "password": "x"},
-                    headers={"X-Forwarded-For": "203.0.113.5"})
+        client.post(
+            "/login",
+            data={"email": f"guess{attempt}@example.com", "password": "x"},
+            headers={"X-Forwarded-For": "203.0.113.5"},
+        )
     # Another person behind the same proxy is not throttled for the first one's mistakes.
-    response = client.post("/login", data={"email": "crew@example.com", "password": "x"},
-                           headers={"X-Forwarded-For": "203.0.113.6"})
+    response = client.post(
+        "/login", data={"email": "crew@example.com", "password": "x"}, headers={"X-Forwarded-For": "203.0.113.6"}
+    )
     assert response.status_code == 422
     with proxied.app_context():
         db.engine.dispose()
@@ -219,10 +260,14 @@ def test_behind_one_trusted_proxy_the_forwarded_scheme_and_address_count(demo):
 def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_dodge_the_throttle(demo):
     client = demo.test_client()
     for attempt in range(5):
-        client.post("/login", data={"email": f"guess{attempt}@example.com", "password": "x"},
-                    headers={"X-Forwarded-For": f"198.51.100.{attempt}"})
-    response = client.post("/login", data={"email": "crew@example.com", "password": "x"},
-                           headers={"X-Forwarded-For": "198.51.100.99"})
+        client.post(
+            "/login",
+            data={"email": f"guess{attempt}@example.com", "password": "x"},
+            headers={"X-Forwarded-For": f"198.51.100.{attempt}"},
+        )
+    response = client.post(
+        "/login", data={"email": "crew@example.com", "password": "x"}, headers={"X-Forwarded-For": "198.51.100.99"}
+    )
     assert response.status_code == 429
 
 
@@ -245,4 +290,3 @@ def test_a_large_html_page_is_gzip_compressed_when_the_browser_accepts_it(demo):
     vary = {part.strip() for part in response.headers["Vary"].split(",")}
     assert {"HX-Request", "Accept-Encoding"} <= vary
     assert_security_headers(response)
-

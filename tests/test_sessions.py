@@ -1,4 +1,5 @@
 """Signed-in devices: seeing them, ending them, and the office ending a lost phone's session."""
+
 from datetime import timedelta
 
 import pytest
@@ -10,22 +11,33 @@ from app.crew.models import Person
 from app.extensions import db
 from app.timeutil import utcnow
 
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
-ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/124.0.0.0 Mobile Safari/537.36")
-IPAD_FIREFOX = ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-                "FxiOS/125.0 Mobile/15E148 Safari/605.1.15")
-WINDOWS_EDGE = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51")
-SAMSUNG = ("Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
+IPAD_FIREFOX = (
+    "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "FxiOS/125.0 Mobile/15E148 Safari/605.1.15"
+)
+WINDOWS_EDGE = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51"
+)
+SAMSUNG = (
+    "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36"
+)
 
 
 def signed_in_client(app, email="crew@example.com", user_agent=IPHONE):
     client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": "callboard-demo"},
-                           headers={"User-Agent": user_agent})
+    response = client.post(
+        "/login", data={"email": email, "password": "callboard-demo"}, headers={"User-Agent": user_agent}
+    )
     assert response.status_code == 302
     client.csrf_token = None
     return client
@@ -33,15 +45,23 @@ def signed_in_client(app, email="crew@example.com", user_agent=IPHONE):
 
 def device_ids(app, email="crew@example.com"):
     with app.app_context():
-        return db.session.scalars(sa.select(DeviceSession.id).join(User).where(User.email == email)
-                                  .order_by(DeviceSession.id)).all()
+        return db.session.scalars(
+            sa.select(DeviceSession.id).join(User).where(User.email == email).order_by(DeviceSession.id)
+        ).all()
 
 
-@pytest.mark.parametrize("user_agent,words", [
-    (IPHONE, "Safari on iPhone"), (ANDROID, "Chrome on Android"), (IPAD_FIREFOX, "Firefox on iPad"),
-    (WINDOWS_EDGE, "Edge on Windows"), (SAMSUNG, "Samsung Internet on Android"),
-    ("curl/8.5.0", "Unknown browser"), ("", "Unknown browser"),
-])
+@pytest.mark.parametrize(
+    "user_agent,words",
+    [
+        (IPHONE, "Safari on iPhone"),
+        (ANDROID, "Chrome on Android"),
+        (IPAD_FIREFOX, "Firefox on iPad"),
+        (WINDOWS_EDGE, "Edge on Windows"),
+        (SAMSUNG, "Samsung Internet on Android"),
+        ("curl/8.5.0", "Unknown browser"),
+        ("", "Unknown browser"),
+    ],
+)
 def test_a_device_is_described_in_plain_words(user_agent, words):
     assert describe_device(user_agent) == words
 
@@ -125,8 +145,9 @@ def test_an_htmx_request_from_an_ended_session_reloads_the_sign_in_page(demo):
     with demo.app_context():
         db.session.execute(sa.delete(DeviceSession))
         db.session.commit()
-    response = phone.get("/account/sessions", headers={
-        "HX-Request": "true", "HX-Current-URL": "http://localhost/p/1/my-day?tab=calls"})
+    response = phone.get(
+        "/account/sessions", headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/p/1/my-day?tab=calls"}
+    )
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == "/login?next=/p/1/my-day?tab%3Dcalls"
 
@@ -186,8 +207,9 @@ def test_crew_cannot_sign_a_colleague_out(demo):
     signed_in_client(demo, "coordinator@example.com")
     crew = signed_in_client(demo)
     with demo.app_context():
-        coordinator_id = db.session.scalar(sa.select(Person.id).where(
-            Person.production_id == 1, Person.role == "coordinator"))
+        coordinator_id = db.session.scalar(
+            sa.select(Person.id).where(Person.production_id == 1, Person.role == "coordinator")
+        )
     assert crew.post(f"/p/1/people/{coordinator_id}/sessions/end").status_code == 403
     assert len(device_ids(demo, "coordinator@example.com")) == 1
 
@@ -195,8 +217,11 @@ def test_crew_cannot_sign_a_colleague_out(demo):
 def test_a_coordinator_cannot_sign_out_a_member_of_another_production(demo):
     phone = signed_in_client(demo)
     with demo.app_context():
-        outsider = User(email="outsider@example.com", name="Outsider",
-                        password_hash=db.session.scalar(sa.select(User.password_hash).limit(1)))
+        outsider = User(
+            email="outsider@example.com",
+            name="Outsider",
+            password_hash=db.session.scalar(sa.select(User.password_hash).limit(1)),
+        )
         db.session.add(outsider)
         night_ferry = db.session.scalar(sa.select(Person).where(Person.production_id == 2, Person.user_id.is_(None)))
         night_ferry.user, night_ferry.role = outsider, "coordinator"

@@ -1,4 +1,5 @@
 """Sunrise and sunset, computed offline from coordinates, date and the production's zone."""
+
 from datetime import date
 
 import pytest
@@ -14,10 +15,13 @@ def _near(minutes: int | None, expected: str, tolerance: int = 2) -> bool:
     return minutes is not None and abs(minutes - parse_clock(expected)) <= tolerance
 
 
-@pytest.mark.parametrize("day, sunrise, sunset", [
-    (date(2024, 6, 21), "04:43", "21:21"),   # midsummer, British Summer Time
-    (date(2024, 12, 21), "08:03", "15:53"),  # midwinter, GMT
-])
+@pytest.mark.parametrize(
+    "day, sunrise, sunset",
+    [
+        (date(2024, 6, 21), "04:43", "21:21"),  # midsummer, British Summer Time
+        (date(2024, 12, 21), "08:03", "15:53"),  # midwinter, GMT
+    ],
+)
 def test_london_matches_published_times_within_two_minutes(day, sunrise, sunset):
     sun = sun_times(*LONDON, day, "Europe/London")
     assert _near(sun.sunrise, sunrise) and _near(sun.sunset, sunset)
@@ -30,10 +34,13 @@ def test_times_are_wall_clock_in_the_production_zone_across_a_clock_change():
     assert 55 <= after.sunrise - before.sunrise <= 60
 
 
-@pytest.mark.parametrize("place, zone, day, sunrise, sunset", [
-    ((34.05, -118.24), "America/Los_Angeles", date(2024, 6, 21), "05:42", "20:08"),
-    ((-33.87, 151.21), "Australia/Sydney", date(2024, 12, 21), "05:41", "20:05"),
-])
+@pytest.mark.parametrize(
+    "place, zone, day, sunrise, sunset",
+    [
+        ((34.05, -118.24), "America/Los_Angeles", date(2024, 6, 21), "05:42", "20:08"),
+        ((-33.87, 151.21), "Australia/Sydney", date(2024, 12, 21), "05:41", "20:05"),
+    ],
+)
 def test_far_from_greenwich_the_evening_does_not_slip_into_the_next_utc_day(place, zone, day, sunrise, sunset):
     sun = sun_times(*place, day, zone)
     assert _near(sun.sunrise, sunrise) and _near(sun.sunset, sunset)

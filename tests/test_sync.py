@@ -1,4 +1,5 @@
 """The sync endpoint applies queued offline operations exactly once (sync/PROTOCOL.md)."""
+
 from datetime import timedelta
 
 import pytest
@@ -42,9 +43,14 @@ def publish(app, day_id: int, number: int, colour: str, published_at=None) -> in
     with app.app_context():
         day = db.session.get(ShootDay, day_id)
         number = max(number, newest_number(day.id) + 1)  # the demo seed publishes day 1
-        revision = CallSheetRevision(production_id=day.production_id, shoot_day_id=day.id, number=number,
-                                     colour=colour, content=build_snapshot(day),
-                                     published_at=published_at or now())
+        revision = CallSheetRevision(
+            production_id=day.production_id,
+            shoot_day_id=day.id,
+            number=number,
+            colour=colour,
+            content=build_snapshot(day),
+            published_at=published_at or now(),
+        )
         db.session.add(revision)
         db.session.commit()
         return revision.id
@@ -53,8 +59,9 @@ def publish(app, day_id: int, number: int, colour: str, published_at=None) -> in
 def test_check_in_is_stored_with_tap_send_and_receive_times_and_the_clock_offset(demo, cast, crew):
     slow_clock = timedelta(minutes=10)  # the phone's clock is ten minutes behind
     tapped = now() - timedelta(minutes=15) - slow_clock
-    response = post_sync(crew, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, tapped)],
-                         sent_at=now() - slow_clock)
+    response = post_sync(
+        crew, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, tapped)], sent_at=now() - slow_clock
+    )
     assert response.status_code == 200
     [result] = response.get_json()["results"]
     assert result["status"] == "applied"
@@ -94,9 +101,11 @@ def test_the_same_operation_twice_in_one_batch_applies_once(demo, cast, crew):
 
 def test_results_follow_request_order_and_a_reordered_retry_changes_nothing(demo, cast, crew):
     start = now() - timedelta(hours=10)
-    ops = [op(cast.production_id, "running_late", {"shoot_day_id": cast.day_id, "eta": "07:40"}, start),
-           op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, start + timedelta(hours=1)),
-           op(cast.production_id, "check_out", {"shoot_day_id": cast.day_id}, start + timedelta(hours=9))]
+    ops = [
+        op(cast.production_id, "running_late", {"shoot_day_id": cast.day_id, "eta": "07:40"}, start),
+        op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, start + timedelta(hours=1)),
+        op(cast.production_id, "check_out", {"shoot_day_id": cast.day_id}, start + timedelta(hours=9)),
+    ]
     reordered = list(reversed(ops))
     results = post_sync(crew, reordered).get_json()["results"]
     assert [r["id"] for r in results] == [o["id"] for o in reordered]
@@ -105,9 +114,11 @@ def test_results_follow_request_order_and_a_reordered_retry_changes_nothing(demo
 
 
 def test_an_operation_for_another_production_is_rejected_without_blocking_the_others(demo, cast, crew):
-    ops = [op(cast.other_production_id, "check_in", {"shoot_day_id": cast.other_day_id}),
-           op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}),
-           op(999_999, "check_in", {"shoot_day_id": 1})]
+    ops = [
+        op(cast.other_production_id, "check_in", {"shoot_day_id": cast.other_day_id}),
+        op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}),
+        op(999_999, "check_in", {"shoot_day_id": 1}),
+    ]
     results = post_sync(crew, ops).get_json()["results"]
     assert [r["status"] for r in results] == ["rejected", "applied", "rejected"]
     assert results[0]["reason"] == results[2]["reason"] == "not_member"
@@ -115,20 +126,23 @@ def test_an_operation_for_another_production_is_rejected_without_blocking_the_ot
 
 
 def test_a_shoot_day_of_another_production_is_not_found(demo, cast, office):
-    [result] = post_sync(office, [op(cast.production_id, "check_in",
-                                      {"shoot_day_id": cast.other_day_id})]).get_json()["results"]
+    [result] = post_sync(office, [op(cast.production_id, "check_in", {"shoot_day_id": cast.other_day_id})]).get_json()[
+        "results"
+    ]
     assert result["status"] == "rejected" and result["reason"] == "not_found"
     assert events(demo) == []
 
 
 def test_malformed_operations_are_rejected_with_reasons_and_the_rest_apply(demo, cast, crew):
     good = op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id})
-    ops = ["not an object",
-           {**good, "id": "not-a-uuid"},
-           op(cast.production_id, "teleport", {}),
-           op(cast.production_id, "running_late", {"shoot_day_id": cast.day_id, "eta": "25:99"}),
-           op(cast.production_id, "check_in", {}),
-           good]
+    ops = [
+        "not an object",
+        {**good, "id": "not-a-uuid"},
+        op(cast.production_id, "teleport", {}),
+        op(cast.production_id, "running_late", {"shoot_day_id": cast.day_id, "eta": "25:99"}),
+        op(cast.production_id, "check_in", {}),
+        good,
+    ]
     results = post_sync(crew, ops).get_json()["results"]
     assert [r["status"] for r in results] == ["rejected"] * 5 + ["applied"]
     assert all(r["reason"] == "malformed" for r in results[:5])
@@ -175,23 +189,26 @@ def test_confirming_a_revision_keeps_the_earliest_confirmation(demo, cast, crew)
 
 def test_confirming_a_revision_of_another_production_is_not_found(demo, cast, office):
     revision_id = publish(demo, cast.other_day_id, 1, "White")
-    [result] = post_sync(office, [op(cast.production_id, "confirm_revision",
-                                      {"revision_id": revision_id})]).get_json()["results"]
+    [result] = post_sync(office, [op(cast.production_id, "confirm_revision", {"revision_id": revision_id})]).get_json()[
+        "results"
+    ]
     assert result["reason"] == "not_found"
 
 
 def test_confirming_a_call_sheet_i_am_not_called_on_is_refused(demo, cast, crew):
     with demo.app_context():
-        row = db.session.scalar(sa.select(PersonCall).where(
-            PersonCall.shoot_day_id == cast.day_id, PersonCall.person_id == cast.crew_id))
+        row = db.session.scalar(
+            sa.select(PersonCall).where(PersonCall.shoot_day_id == cast.day_id, PersonCall.person_id == cast.crew_id)
+        )
         if row is None:
             row = PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id, person_id=cast.crew_id)
             db.session.add(row)
         row.called = False
         db.session.commit()
     revision_id = publish(demo, cast.day_id, 1, "White")
-    [result] = post_sync(crew, [op(cast.production_id, "confirm_revision",
-                                   {"revision_id": revision_id})]).get_json()["results"]
+    [result] = post_sync(crew, [op(cast.production_id, "confirm_revision", {"revision_id": revision_id})]).get_json()[
+        "results"
+    ]
     assert (result["status"], result["reason"]) == ("rejected", "not_called")
     with demo.app_context():
         assert db.session.scalars(sa.select(Acknowledgement)).all() == []
@@ -200,8 +217,9 @@ def test_confirming_a_call_sheet_i_am_not_called_on_is_refused(demo, cast, crew)
 def test_a_confirmation_queued_offline_stands_when_a_newer_revision_came_out_meanwhile(demo, cast, crew):
     read_offline = publish(demo, cast.day_id, 1, "White")
     publish(demo, cast.day_id, 2, "Blue")
-    [result] = post_sync(crew, [op(cast.production_id, "confirm_revision", {"revision_id": read_offline},
-                                   now() - timedelta(minutes=20))]).get_json()["results"]
+    [result] = post_sync(
+        crew, [op(cast.production_id, "confirm_revision", {"revision_id": read_offline}, now() - timedelta(minutes=20))]
+    ).get_json()["results"]
     assert result["status"] == "applied"
     with demo.app_context():
         newest = newest_number(cast.day_id)
@@ -211,9 +229,11 @@ def test_a_confirmation_queued_offline_stands_when_a_newer_revision_came_out_mea
 
 
 def update(cast, field, value, base_version):
-    return op(cast.production_id, "update_field", {"entity": "shoot_day", "entity_id": cast.day_id,
-                                                   "field": field, "value": value,
-                                                   "base_version": base_version})
+    return op(
+        cast.production_id,
+        "update_field",
+        {"entity": "shoot_day", "entity_id": cast.day_id, "field": field, "value": value, "base_version": base_version},
+    )
 
 
 def day_state(app, cast):
@@ -234,9 +254,15 @@ def test_an_update_based_on_an_old_version_is_a_conflict_showing_both_values(dem
     post_sync(office, [update(cast, "notes", "Rain cover ready.", version)])
     [result] = post_sync(office, [update(cast, "general_call", "06:00", version)]).get_json()["results"]
     assert result["status"] == "conflict"
-    assert result["conflict"] == {"entity": "shoot_day", "entity_id": cast.day_id, "field": "general_call",
-                                  "yours": 360, "theirs": general_call, "base_version": version,
-                                  "server_version": version + 1}
+    assert result["conflict"] == {
+        "entity": "shoot_day",
+        "entity_id": cast.day_id,
+        "field": "general_call",
+        "yours": 360,
+        "theirs": general_call,
+        "base_version": version,
+        "server_version": version + 1,
+    }
     assert day_state(demo, cast) == (general_call, "Rain cover ready.", version + 1)
     [retry] = post_sync(office, [update(cast, "general_call", "06:00", version + 1)]).get_json()["results"]
     assert retry["status"] == "applied"
@@ -275,16 +301,18 @@ def test_signed_out_gets_401(demo, client, cast):
     assert post_sync(client, []).status_code == 401
 
 
-@pytest.mark.parametrize("headers", [
-    {"X-Callboard-Sync": ""},
-    {"Origin": "https://evil.example"},
-    {"Origin": "null"},
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Callboard-Sync": ""},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+    ],
+)
 def test_requests_without_the_sync_header_or_from_another_site_are_403(demo, cast, crew, headers):
-    response = post_sync(crew, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id})],
-                         headers=headers)
+    response = post_sync(crew, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id})], headers=headers)
     assert response.status_code == 403 and response.get_json()["error"] == "csrf"
     assert events(demo) == []
 
@@ -311,8 +339,9 @@ def test_more_than_200_operations_is_413_and_200_are_fine(demo, cast, crew):
 def test_a_batch_without_send_time_is_422_and_not_json_is_400(demo, cast, crew):
     response = crew.post("/api/sync", json={"ops": []}, headers={"X-Callboard-Sync": "1"}, csrf=False)
     assert response.status_code == 422 and "sent_at" in response.get_json()["errors"]
-    response = crew.post("/api/sync", data="{", content_type="application/json",
-                         headers={"X-Callboard-Sync": "1"}, csrf=False)
+    response = crew.post(
+        "/api/sync", data="{", content_type="application/json", headers={"X-Callboard-Sync": "1"}, csrf=False
+    )
     assert response.status_code == 400
 
 
@@ -332,8 +361,9 @@ def test_changes_list_newer_revisions_of_my_call_sheets_since_the_cursor(demo, c
 
 def test_changes_leave_out_call_sheets_i_am_not_called_on(demo, cast, crew):
     with demo.app_context():
-        db.session.add(PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id,
-                                  person_id=cast.crew_id, called=False))
+        db.session.add(
+            PersonCall(production_id=cast.production_id, shoot_day_id=cast.day_id, person_id=cast.crew_id, called=False)
+        )
         db.session.commit()
     publish(demo, cast.day_id, 1, "White")
     assert post_sync(crew, []).get_json()["changes"] == []
@@ -341,8 +371,9 @@ def test_changes_leave_out_call_sheets_i_am_not_called_on(demo, cast, crew):
 
 def test_a_body_over_the_size_limit_is_413(demo, cast, crew):
     padding = "x" * (2 * 1024 * 1024)
-    response = post_sync(crew, [op(cast.production_id, "running_late",
-                                   {"shoot_day_id": cast.day_id, "eta": "07:00", "note": padding})])
+    response = post_sync(
+        crew, [op(cast.production_id, "running_late", {"shoot_day_id": cast.day_id, "eta": "07:00", "note": padding})]
+    )
     assert response.status_code == 413 and response.get_json()["error"] == "too_large"
 
 
@@ -352,8 +383,9 @@ def _pages_to_save(answer: dict) -> set[str]:
 
 def test_a_first_sync_saves_my_day_and_the_call_sheets_of_today_and_the_next_two_days(demo, cast, crew):
     with demo.app_context():
-        days = db.session.scalars(sa.select(ShootDay.id).where(
-            ShootDay.production_id == cast.production_id).order_by(ShootDay.date)).all()
+        days = db.session.scalars(
+            sa.select(ShootDay.id).where(ShootDay.production_id == cast.production_id).order_by(ShootDay.date)
+        ).all()
     earlier = now() - timedelta(hours=1)
     revisions = [publish(demo, day, 1, "White", earlier) for day in days[:4]]
     first = post_sync(crew, []).get_json()

@@ -1,7 +1,8 @@
 """Hostile input to the sync endpoint: never a 500, per-op refusals inside a 200, nothing half-written."""
+
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,8 +17,8 @@ from app.sync.protocol import read_cursor
 from sync_helpers import SYNC_HEADERS, Cast, now, op, post_sync
 
 HUGE = 2**63
-YEAR_ONE = datetime(1, 1, 1, tzinfo=timezone.utc)
-YEAR_9999 = datetime(9999, 12, 31, 23, 59, tzinfo=timezone.utc)
+YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
+YEAR_9999 = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -54,22 +55,36 @@ def revision_of(app, day_id):
 # Arbitrary JSON: count the answers of 500 and above, print the count, expect none.
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=20)
-times = st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat) | json_values
+    max_leaves=20,
+)
+times = st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat) | json_values
 ids = st.integers() | st.text(max_size=25) | json_values
 kinds = st.sampled_from(["check_in", "check_out", "running_late", "confirm_revision", "update_field"]) | st.text()
-payloads = st.fixed_dictionaries({}, optional={
-    "shoot_day_id": ids, "person_id": ids, "revision_id": ids, "entity": st.just("shoot_day") | json_values,
-    "entity_id": ids, "field": st.sampled_from(["general_call", "estimated_wrap", "notes"]) | json_values,
-    "value": json_values, "base_version": ids, "eta": ids, "note": json_values})
-operations = st.fixed_dictionaries({
-    "id": st.uuids().map(str) | json_values, "production_id": ids, "kind": kinds, "tapped_at": times},
-    optional={"sent_at": times, "payload": payloads | json_values})
-batches = st.fixed_dictionaries({"sent_at": times, "ops": st.lists(operations | json_values, max_size=4)},
-                                optional={"protocol": ids, "cursor": st.text(max_size=30) | json_values})
+payloads = st.fixed_dictionaries(
+    {},
+    optional={
+        "shoot_day_id": ids,
+        "person_id": ids,
+        "revision_id": ids,
+        "entity": st.just("shoot_day") | json_values,
+        "entity_id": ids,
+        "field": st.sampled_from(["general_call", "estimated_wrap", "notes"]) | json_values,
+        "value": json_values,
+        "base_version": ids,
+        "eta": ids,
+        "note": json_values,
+    },
+)
+operations = st.fixed_dictionaries(
+    {"id": st.uuids().map(str) | json_values, "production_id": ids, "kind": kinds, "tapped_at": times},
+    optional={"sent_at": times, "payload": payloads | json_values},
+)
+batches = st.fixed_dictionaries(
+    {"sent_at": times, "ops": st.lists(operations | json_values, max_size=4)},
+    optional={"protocol": ids, "cursor": st.text(max_size=30) | json_values},
+)
 
 
 def test_arbitrary_json_never_answers_500(demo, cast, coordinator):
@@ -92,13 +107,33 @@ def test_batch_shaped_json_with_real_ids_never_answers_500(demo, cast, coordinat
     real_ids = st.sampled_from([cast.production_id, cast.day_id, cast.gaffer_id, 0, -1, HUGE, 2**31])
 
     @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-    @given(st.lists(st.fixed_dictionaries({
-        "production_id": real_ids, "kind": kinds, "tapped_at": times, "sent_at": times,
-        "payload": st.fixed_dictionaries({"shoot_day_id": real_ids, "person_id": real_ids | st.none(),
-                                          "eta": ids, "revision_id": real_ids, "entity": st.just("shoot_day"),
-                                          "entity_id": real_ids, "field": st.sampled_from(["general_call", "notes"]),
-                                          "value": json_values, "base_version": ids})}), max_size=3),
-           times)
+    @given(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "production_id": real_ids,
+                    "kind": kinds,
+                    "tapped_at": times,
+                    "sent_at": times,
+                    "payload": st.fixed_dictionaries(
+                        {
+                            "shoot_day_id": real_ids,
+                            "person_id": real_ids | st.none(),
+                            "eta": ids,
+                            "revision_id": real_ids,
+                            "entity": st.just("shoot_day"),
+                            "entity_id": real_ids,
+                            "field": st.sampled_from(["general_call", "notes"]),
+                            "value": json_values,
+                            "base_version": ids,
+                        }
+                    ),
+                }
+            ),
+            max_size=3,
+        ),
+        times,
+    )
     def post_batch(ops, sent_at):
         ops = [{"id": op(0, "", {})["id"], **each} for each in ops]
         response = raw_post(coordinator, json.dumps({"sent_at": sent_at, "ops": ops}).encode())
@@ -111,6 +146,7 @@ def test_batch_shaped_json_with_real_ids_never_answers_500(demo, cast, coordinat
 
 
 # Integers: every id bounded at the edge.
+
 
 @pytest.mark.parametrize("where", ["production_id", "shoot_day_id", "person_id"])
 def test_ids_beyond_the_database_range_are_refused_per_operation(demo, cast, coordinator, where):
@@ -135,8 +171,14 @@ def test_a_confirmation_of_an_impossible_revision_is_refused(demo, cast, crew, p
 
 @pytest.mark.parametrize("field", ["entity_id", "base_version"])
 def test_a_shoot_day_edit_with_an_impossible_number_is_refused(demo, cast, coordinator, field):
-    payload = {"entity": "shoot_day", "entity_id": cast.day_id, "field": "notes", "value": "Rain",
-               "base_version": 1, field: HUGE}
+    payload = {
+        "entity": "shoot_day",
+        "entity_id": cast.day_id,
+        "field": "notes",
+        "value": "Rain",
+        "base_version": 1,
+        field: HUGE,
+    }
     [result] = post_sync(coordinator, [op(cast.production_id, "update_field", payload)]).get_json()["results"]
     assert (result["status"], result["reason"]) == ("rejected", "malformed")
 
@@ -149,11 +191,21 @@ def test_the_action_form_refuses_an_impossible_id_with_422(demo, cast, crew):
 
 # Times: judged against a plausible window, never stored when no page could show them.
 
-@pytest.mark.parametrize(("tapped", "sent"), [
-    (YEAR_ONE, None), (YEAR_9999, None), (YEAR_ONE, YEAR_ONE), (YEAR_9999, YEAR_9999),
-    (None, YEAR_ONE), (None, YEAR_9999)])
+
+@pytest.mark.parametrize(
+    ("tapped", "sent"),
+    [
+        (YEAR_ONE, None),
+        (YEAR_9999, None),
+        (YEAR_ONE, YEAR_ONE),
+        (YEAR_9999, YEAR_9999),
+        (None, YEAR_ONE),
+        (None, YEAR_9999),
+    ],
+)
 def test_a_check_in_tapped_at_the_ends_of_the_calendar_is_refused_and_the_boards_still_show(
-        demo, cast, coordinator, tapped, sent):
+    demo, cast, coordinator, tapped, sent
+):
     check_in = op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, tapped or now())
     if sent is not None:
         check_in["sent_at"] = sent.isoformat()
@@ -186,24 +238,42 @@ def test_a_confirmation_at_year_one_is_refused_and_the_distribution_board_still_
     [result] = post_sync(coordinator, [confirm]).get_json()["results"]
     assert (result["status"], result["reason"]) == ("rejected", "clock")
     with demo.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Acknowledgement).where(
-            Acknowledgement.confirmed_at.is_not(None))) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Acknowledgement).where(Acknowledgement.confirmed_at.is_not(None))
+            )
+            == 0
+        )
     assert coordinator.get(f"/p/{cast.production_id}/revisions/{revision_id}/board").status_code == 200
 
 
 def test_a_tap_older_than_the_window_is_refused(demo, cast, crew):
     old = now() - timedelta(days=40)
-    [result] = post_sync(crew, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, old)]
-                         ).get_json()["results"]
+    [result] = post_sync(crew, [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, old)]).get_json()[
+        "results"
+    ]
     assert (result["status"], result["reason"]) == ("rejected", "too_old")
     assert stored(demo, CheckIn) == 0
 
 
 # Cursors: a reset (a first sync again), never a 500.
 
-@pytest.mark.parametrize("cursor", [
-    "v1:99999999999999999999", "v1:253402300800000", "v1:²", "v1:١٢٣", "v1:-5", "v1:", "v2:1", "v1:1\n",
-    "v1:" + "9" * 15, "garbage"])
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "v1:99999999999999999999",
+        "v1:253402300800000",
+        "v1:²",
+        "v1:١٢٣",
+        "v1:-5",
+        "v1:",
+        "v2:1",
+        "v1:1\n",
+        "v1:" + "9" * 15,
+        "garbage",
+    ],
+)
 def test_a_cursor_we_cannot_trust_starts_the_phone_again(demo, cast, crew, cursor):
     response = post_sync(crew, [], cursor=cursor)
     assert response.status_code == 200
@@ -213,14 +283,15 @@ def test_a_cursor_we_cannot_trust_starts_the_phone_again(demo, cast, crew, curso
 
 
 def test_a_cursor_reads_only_ascii_digits_within_the_calendar():
-    moment = datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
     assert read_cursor(f"v1:{int(moment.timestamp() * 1000)}", moment) == moment
     assert read_cursor("v1:²", moment) is None
     assert read_cursor("v1:253402300800000", moment) is None
-    assert read_cursor("v1:0", moment) == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert read_cursor("v1:0", moment) == datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # Bodies: depth and bytes capped before anything is read.
+
 
 def test_deeply_nested_json_is_a_400(demo, cast, crew):
     deep = b'{"sent_at": "2026-01-01T00:00:00Z", "ops": ' + b"[" * 2000 + b"]" * 2000 + b"}"
@@ -241,12 +312,15 @@ def test_an_operation_over_its_byte_cap_is_refused_and_the_rest_apply(demo, cast
     response = post_sync(crew, [padded, good])
     assert response.status_code == 200
     assert [(r["status"], r.get("reason")) for r in response.get_json()["results"]] == [
-        ("rejected", "too_large"), ("applied", None)]
+        ("rejected", "too_large"),
+        ("applied", None),
+    ]
 
 
 def test_a_batch_over_its_byte_cap_is_413_with_a_message(demo, cast, crew):
-    ops = [op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id, "padding": "x" * 30_000})
-           for _ in range(40)]  # about 1.2 MB: under the global request limit, over the batch cap
+    ops = [
+        op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id, "padding": "x" * 30_000}) for _ in range(40)
+    ]  # about 1.2 MB: under the global request limit, over the batch cap
     response = post_sync(crew, ops)
     assert response.status_code == 413 and response.get_json()["error"] == "too_large"
     assert "fewer" in response.get_json()["message"]
@@ -259,6 +333,7 @@ def test_the_caps_are_configuration(app):
 
 
 # Transactions: operations are read and judged before the write lock is taken.
+
 
 def test_refused_operations_take_no_write_lock(threaded_app, tmp_path):
     from app.seed import seed_demo
@@ -273,11 +348,13 @@ def test_refused_operations_take_no_write_lock(threaded_app, tmp_path):
     other = sqlite3.connect(tmp_path / "threads.db", timeout=0)
     other.execute("BEGIN IMMEDIATE")  # another request holds the write lock
     try:
-        refused = [op(cast.production_id, "check_in", {"shoot_day_id": HUGE}),
-                   op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, YEAR_ONE)]
-        started = datetime.now(timezone.utc)
+        refused = [
+            op(cast.production_id, "check_in", {"shoot_day_id": HUGE}),
+            op(cast.production_id, "check_in", {"shoot_day_id": cast.day_id}, YEAR_ONE),
+        ]
+        started = datetime.now(UTC)
         response = post_sync(client, refused)
-        waited = datetime.now(timezone.utc) - started
+        waited = datetime.now(UTC) - started
     finally:
         other.rollback()
         other.close()

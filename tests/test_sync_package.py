@@ -1,4 +1,5 @@
 """The sync package: a protocol the domains plug their offline operations into, one set of rules."""
+
 import ast
 import pathlib
 import uuid
@@ -45,21 +46,40 @@ def set_day(app, day_id, **values):
 
 
 def edit(cast, field, value, base_version):
-    return op(cast.production_id, "update_field", {"entity": "shoot_day", "entity_id": cast.day_id,
-                                                   "field": field, "value": value, "base_version": base_version})
+    return op(
+        cast.production_id,
+        "update_field",
+        {"entity": "shoot_day", "entity_id": cast.day_id, "field": field, "value": value, "base_version": base_version},
+    )
 
 
 def day_form(**changes):
-    return {"general_call": "07:00", "shooting_call": "08:00", "breakfast": "06:30", "lunch": "13:00",
-            "estimated_wrap": "18:00", "weather": "Dry", "notes": "", "safety_notes": "",
-            "walkie_channels": "", "background": "", "breakfast_place": "", "lunch_place": "", **changes}
+    return {
+        "general_call": "07:00",
+        "shooting_call": "08:00",
+        "breakfast": "06:30",
+        "lunch": "13:00",
+        "estimated_wrap": "18:00",
+        "weather": "Dry",
+        "notes": "",
+        "safety_notes": "",
+        "walkie_channels": "",
+        "background": "",
+        "breakfast_place": "",
+        "lunch_place": "",
+        **changes,
+    }
 
 
 def test_each_domain_registers_its_own_offline_operations(app):
     owners = {kind: registry.operation(kind).handler.__module__ for kind in registry.kinds()}
-    assert owners == {"check_in": "app.checkins.service", "check_out": "app.checkins.service",
-                      "running_late": "app.checkins.service", "confirm_revision": "app.callsheets.sync_ops",
-                      "update_field": "app.schedule.sync_ops"}
+    assert owners == {
+        "check_in": "app.checkins.service",
+        "check_out": "app.checkins.service",
+        "running_late": "app.checkins.service",
+        "confirm_revision": "app.callsheets.sync_ops",
+        "update_field": "app.schedule.sync_ops",
+    }
 
 
 def test_the_sync_package_imports_no_domain():
@@ -74,7 +94,10 @@ def test_the_whole_app_refuses_with_one_rejected():
     assert crew_service.Rejected is filetypes.Rejected is Rejected
     form = Rejected.on("name", "There is already a Camera department.")
     assert (form.errors, form.message, form.reason) == (
-        {"name": ["There is already a Camera department."]}, "There is already a Camera department.", "refused")
+        {"name": ["There is already a Camera department."]},
+        "There is already a Camera department.",
+        "refused",
+    )
     op_refusal = Rejected("That shoot day is not on this production.", reason="not_found")
     assert (op_refusal.errors, str(op_refusal)) == ({}, "That shoot day is not on this production.")
 
@@ -97,9 +120,14 @@ def test_a_new_offline_operation_needs_only_its_registration(demo, cast, client,
 
     monkeypatch.setitem(registry._operations, "call_cue", registry.Operation("call_cue", call_cue, CuePayload))
     auth.login("crew@example.com")
-    results = post_sync(client, [op(cast.production_id, "call_cue", {"cue": "action"}),
-                                 op(cast.production_id, "call_cue", {"cue": "cut"}),
-                                 op(cast.production_id, "call_cue", {})]).get_json()["results"]
+    results = post_sync(
+        client,
+        [
+            op(cast.production_id, "call_cue", {"cue": "action"}),
+            op(cast.production_id, "call_cue", {"cue": "cut"}),
+            op(cast.production_id, "call_cue", {}),
+        ],
+    ).get_json()["results"]
     assert [r["status"] for r in results] == ["applied", "rejected", "rejected"]
     assert results[0]["result"] == {"cue": "action"}
     assert (results[1]["reason"], results[1]["message"]) == ("forbidden", "Only the director calls cut.")
@@ -121,8 +149,9 @@ def test_an_unregistered_kind_is_refused_by_the_endpoint_and_the_form(demo, cast
 def test_a_wrap_before_general_call_is_refused_by_the_form_and_by_a_sync_op_alike(demo, cast, coordinator):
     set_day(demo, cast.day_id, general_call=7 * 60, estimated_wrap=18 * 60)
     before = day_state(demo, cast.day_id)
-    form = coordinator.post(f"/p/{cast.production_id}/days/{cast.day_id}",
-                            data=day_form(general_call="07:00", estimated_wrap="06:00"))
+    form = coordinator.post(
+        f"/p/{cast.production_id}/days/{cast.day_id}", data=day_form(general_call="07:00", estimated_wrap="06:00")
+    )
     assert form.status_code == 422 and WRAP_BEFORE_CALL in form.get_data(as_text=True)
     [result] = post_sync(coordinator, [edit(cast, "estimated_wrap", "06:00", before["version"])]).get_json()["results"]
     assert (result["status"], result["message"]) == ("rejected", WRAP_BEFORE_CALL)
@@ -165,18 +194,31 @@ def test_pages_and_changes_come_from_the_domains_providers(demo, cast, client, a
     assert all(change["url"].startswith("/p/") for change in answer["changes"])
 
 
-@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/\t/evil.example", "//evil.example", "/\\evil.example",
-                                    "https://evil.example/", "/\u3000/evil.example", "/p/1/\x00"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\r\nSet-Cookie: x=1",
+        "/\t/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/\u3000/evil.example",
+        "/p/1/\x00",
+    ],
+)
 def test_the_action_form_sends_a_hostile_next_home(demo, cast, client, auth, target):
     auth.login("crew@example.com")
-    response = client.post(f"/p/{cast.production_id}/actions/check_in",
-                           data={"shoot_day_id": cast.day_id, "next": target})
+    response = client.post(
+        f"/p/{cast.production_id}/actions/check_in", data={"shoot_day_id": cast.day_id, "next": target}
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/p/{cast.production_id}/my-day"
 
 
 def test_the_action_form_goes_back_to_a_local_page(demo, cast, client, auth):
     auth.login("crew@example.com")
-    response = client.post(f"/p/{cast.production_id}/actions/check_in",
-                           data={"shoot_day_id": cast.day_id, "next": f"/p/{cast.production_id}/my-day?x=1"})
+    response = client.post(
+        f"/p/{cast.production_id}/actions/check_in",
+        data={"shoot_day_id": cast.day_id, "next": f"/p/{cast.production_id}/my-day?x=1"},
+    )
     assert response.headers["Location"] == f"/p/{cast.production_id}/my-day?x=1"

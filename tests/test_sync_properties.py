@@ -1,4 +1,5 @@
 """Exactly once and convergence: duplicated, reordered and dropped deliveries of queued operations."""
+
 import threading
 import uuid
 from datetime import timedelta
@@ -33,8 +34,7 @@ action = st.tuples(
 
 def build_ops(cast, revision_id, actions, ids):
     """Return (user id, operation) pairs for the generated actions."""
-    users = {"crew": cast.crew_user_id, "coordinator": cast.coordinator_user_id,
-             "by_hand": cast.coordinator_user_id}
+    users = {"crew": cast.crew_user_id, "coordinator": cast.coordinator_user_id, "by_hand": cast.coordinator_user_id}
     built = []
     for (who, kind, minute, eta), op_id in zip(actions, ids):
         if kind == "confirm_revision":
@@ -45,8 +45,9 @@ def build_ops(cast, revision_id, actions, ids):
                 payload["eta"] = eta
             elif who == "by_hand":
                 payload["person_id"] = cast.gaffer_id
-        built.append((users[who], op(cast.production_id, kind, payload,
-                                     START + timedelta(minutes=minute) - SKEW, str(op_id))))
+        built.append(
+            (users[who], op(cast.production_id, kind, payload, START + timedelta(minutes=minute) - SKEW, str(op_id)))
+        )
     return built
 
 
@@ -64,12 +65,15 @@ def snapshot(cast):
     """Return everything the operations can have changed, without row ids."""
     day = db.session.get(ShootDay, cast.day_id)
     called, uncalled = board(day, "Europe/London", published_calls(day)[1], START + timedelta(hours=14))
-    states = {row.person.id: (row.status.label, row.status.at, row.status.by_hand, row.status.eta)
-              for row in called + uncalled}
-    acks = {(a.person_id, a.confirmed_at.replace(tzinfo=None))
-            for a in db.session.scalars(sa.select(Acknowledgement))}
-    effects = sorted((e.op_id, e.kind, e.person_id, e.occurred_at.replace(tzinfo=None), e.eta)
-                     for e in db.session.scalars(sa.select(CheckIn)))
+    states = {
+        row.person.id: (row.status.label, row.status.at, row.status.by_hand, row.status.eta)
+        for row in called + uncalled
+    }
+    acks = {(a.person_id, a.confirmed_at.replace(tzinfo=None)) for a in db.session.scalars(sa.select(Acknowledgement))}
+    effects = sorted(
+        (e.op_id, e.kind, e.person_id, e.occurred_at.replace(tzinfo=None), e.eta)
+        for e in db.session.scalars(sa.select(CheckIn))
+    )
     applied = sorted(db.session.scalars(sa.select(AppliedOperation.op_id)))
     return states, acks, effects, applied
 
@@ -84,9 +88,13 @@ def forget_everything():
 def scene(demo):
     cast = Cast(demo)
     with demo.app_context():
-        revision = CallSheetRevision(production_id=cast.production_id, shoot_day_id=cast.day_id,
-                                     number=newest_number(cast.day_id) + 1, colour="Blue",
-                                     content=build_snapshot(db.session.get(ShootDay, cast.day_id)))
+        revision = CallSheetRevision(
+            production_id=cast.production_id,
+            shoot_day_id=cast.day_id,
+            number=newest_number(cast.day_id) + 1,
+            colour="Blue",
+            content=build_snapshot(db.session.get(ShootDay, cast.day_id)),
+        )
         db.session.add(revision)
         db.session.commit()
         cast.revision_id = revision.id
@@ -133,8 +141,7 @@ def test_concurrent_retries_of_the_same_batch_apply_each_operation_once(shared_d
         film = db.session.scalar(sa.select(Production).where(Production.title == "The Iron Men"))
         day_id = db.session.scalar(sa.select(ShootDay.id).where(ShootDay.production_id == film.id))
         production_id = film.id
-    batch = [op(production_id, "check_in", {"shoot_day_id": day_id}, op_id=str(uuid.uuid4()))
-             for _ in range(20)]
+    batch = [op(production_id, "check_in", {"shoot_day_id": day_id}, op_id=str(uuid.uuid4())) for _ in range(20)]
     clients = []
     for _ in range(4):
         client = app.test_client()

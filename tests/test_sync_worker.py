@@ -1,4 +1,5 @@
 """The installable app: service worker at the root scope, its modules, manifest, offline page."""
+
 import re
 
 import pytest
@@ -69,6 +70,7 @@ def test_every_stylesheet_and_script_a_page_links_is_precached_so_saved_pages_lo
 def test_hashed_static_urls_are_cached_for_a_year_and_stale_hashes_are_not(app, client):
     with app.test_request_context():
         from flask import url_for
+
         url = url_for("static", filename="css/callboard.css")
     assert "?v=" in url
     assert "immutable" in fetch(client, url).headers["Cache-Control"]

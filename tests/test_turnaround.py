@@ -1,5 +1,6 @@
 """Rest between wrap and the next call, across midnight, time zones and daylight saving."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 from app.checkins.models import WRAP, CheckIn
 from app.crew.models import Department, Person
@@ -10,8 +11,7 @@ from app.timeutil import instant_at, minutes_of_day
 
 
 def test_wall_clock_after_midnight_is_the_next_morning():
-    assert instant_at(date(2026, 6, 1), 25 * 60 + 30, "Europe/London") == datetime(
-        2026, 6, 2, 0, 30, tzinfo=timezone.utc)
+    assert instant_at(date(2026, 6, 1), 25 * 60 + 30, "Europe/London") == datetime(2026, 6, 2, 0, 30, tzinfo=UTC)
 
 
 def test_rest_across_the_spring_daylight_saving_change_is_an_hour_shorter():
@@ -30,7 +30,7 @@ def test_rest_across_the_autumn_daylight_saving_change_is_an_hour_longer():
 
 
 def test_minutes_of_day_counts_past_midnight_of_the_given_day():
-    instant = datetime(2026, 6, 2, 0, 30, tzinfo=timezone.utc)  # 01:30 BST on 2 June
+    instant = datetime(2026, 6, 2, 0, 30, tzinfo=UTC)  # 01:30 BST on 2 June
     assert minutes_of_day(date(2026, 6, 1), instant, "Europe/London") == 25 * 60 + 30
 
 
@@ -42,18 +42,20 @@ def _two_days(app, wrap_first=22 * 60, call_second=6 * 60, zone="Europe/London",
     db.session.add(grip)
     db.session.flush()
     crew = Person(production_id=production.id, name="Owen Marsh", department_id=grip.id)
-    lead = Person(production_id=production.id, name="Eleanor Vance", cast_number=1,
-                  department_id=grip.id)
+    lead = Person(production_id=production.id, name="Eleanor Vance", cast_number=1, department_id=grip.id)
     db.session.add_all([crew, lead])
-    day1 = ShootDay(production_id=production.id, date=first, day_number=1,
-                    general_call=10 * 60, estimated_wrap=wrap_first)
-    day2 = ShootDay(production_id=production.id, date=first + timedelta(days=1), day_number=2,
-                    general_call=call_second)
+    day1 = ShootDay(
+        production_id=production.id, date=first, day_number=1, general_call=10 * 60, estimated_wrap=wrap_first
+    )
+    day2 = ShootDay(production_id=production.id, date=first + timedelta(days=1), day_number=2, general_call=call_second)
     db.session.add_all([day1, day2])
     db.session.flush()
     for day in (day1, day2):
-        db.session.add(PersonCall(production_id=production.id, shoot_day_id=day.id,
-                                  person_id=lead.id, call_override=day.general_call))
+        db.session.add(
+            PersonCall(
+                production_id=production.id, shoot_day_id=day.id, person_id=lead.id, call_override=day.general_call
+            )
+        )
     db.session.flush()
     return production, crew, lead, day1, day2
 
@@ -82,8 +84,17 @@ def test_a_recorded_check_out_replaces_the_estimated_wrap(app):
         _, crew, _, day1, day2 = _two_days(app, wrap_first=18 * 60, call_second=6 * 60)
         assert "Owen Marsh" not in {s.name for s in rest_shortfalls(day2)}
         late_wrap = instant_at(day1.date, 23 * 60, "Europe/London")
-        db.session.add(CheckIn(production_id=day1.production_id, shoot_day_id=day1.id, person_id=crew.id,
-                               kind=WRAP, tapped_at=late_wrap, sent_at=late_wrap, occurred_at=late_wrap))
+        db.session.add(
+            CheckIn(
+                production_id=day1.production_id,
+                shoot_day_id=day1.id,
+                person_id=crew.id,
+                kind=WRAP,
+                tapped_at=late_wrap,
+                sent_at=late_wrap,
+                occurred_at=late_wrap,
+            )
+        )
         db.session.flush()
         found = {s.name: s for s in rest_shortfalls(day2)}
         assert found["Owen Marsh"].short_by_minutes == 180 and found["Owen Marsh"].wrap_recorded

@@ -1,4 +1,5 @@
 """Draft vs published: the office sees unpublished changes waiting, one tap from the preview."""
+
 from callsheet_fixtures import COORDINATOR, publish, text_of
 from test_rest import day_form
 
@@ -12,8 +13,11 @@ def test_a_saved_edit_shows_unpublished_changes_on_the_day_editor_and_the_office
     assert "Crew have every change" in editor and "Unpublished changes" not in editor
     with film.app.app_context():
         general_call = film.revisions()[-1].content["day"]["general_call"]
-    form = day_form(general_call=f"{general_call // 60:02d}:{general_call % 60:02d}", lunch="12:30",
-                    safety_notes="Jellyfish, no wading")
+    form = day_form(
+        general_call=f"{general_call // 60:02d}:{general_call % 60:02d}",
+        lunch="12:30",
+        safety_notes="Jellyfish, no wading",
+    )
     saved = client.post(film.url(f"/days/{day_id}"), data=form, headers=HX)
     body = saved.get_data(as_text=True)
     assert saved.status_code == 200

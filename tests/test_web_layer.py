@@ -1,4 +1,5 @@
 """One web layer: a page, its named block or out-of-band blocks for htmx, Vary: HX-Request set once."""
+
 from jinja2 import ChoiceLoader, DictLoader
 
 from app.web import redirect_to, render, render_partial
@@ -9,12 +10,22 @@ HTMX = {"HX-Request": "true"}
 
 
 def _with_routes(app):
-    app.jinja_env.loader = ChoiceLoader([DictLoader({"test/page.html": PAGE, "test/_row.html": "<tr>{{ title }}</tr>",
-                                                     "test/_note.html": "<p hx-swap-oob=\"true\">{{ title }}</p>"}),
-                                         app.jinja_env.loader])
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "test/page.html": PAGE,
+                    "test/_row.html": "<tr>{{ title }}</tr>",
+                    "test/_note.html": '<p hx-swap-oob="true">{{ title }}</p>',
+                }
+            ),
+            app.jinja_env.loader,
+        ]
+    )
     app.add_url_rule("/test/page", "test_page", lambda: render("test/page.html", "list", oob=("head",), title="Day 5"))
-    app.add_url_rule("/test/row", "test_row",
-                     lambda: render_partial("test/_row.html", also=("test/_note.html",), title="Day 5"))
+    app.add_url_rule(
+        "/test/row", "test_row", lambda: render_partial("test/_row.html", also=("test/_note.html",), title="Day 5")
+    )
     app.add_url_rule("/test/go", "test_go", lambda: redirect_to("/elsewhere"))
     return app.test_client()
 

@@ -1,4 +1,5 @@
 """Accounts, sessions, invites, memberships and permissions."""
+
 from flask_wtf.csrf import CSRFError
 
 
@@ -16,8 +17,11 @@ def _csrf_failed(error: CSRFError):
 
 
 def init_app(app):
-    from app.auth import models  # noqa: F401  (register tables)
-    from app.auth import routes_account, routes_invites  # noqa: F401  (register routes)
+    from app.auth import (  # noqa: F401  (register routes)
+        models,  # noqa: F401  (register tables)
+        routes_account,
+        routes_invites,
+    )
     from app.auth.devices import describe_device, time_ago
     from app.auth.invites import qr_svg
     from app.auth.permissions import load_signed_in_user

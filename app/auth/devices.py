@@ -1,4 +1,5 @@
 """Signed-in devices described in plain words: browser, system and when last seen."""
+
 import re
 from datetime import datetime
 
@@ -6,13 +7,22 @@ from app.timeutil import as_utc, utcnow
 
 # Order matters: many browsers also claim to be Chrome and Safari.
 BROWSERS = [
-    (r"EdgA?/|EdgiOS/", "Edge"), (r"SamsungBrowser/", "Samsung Internet"), (r"OPR/|OPiOS/", "Opera"),
-    (r"Firefox/|FxiOS/", "Firefox"), (r"CriOS/", "Chrome"), (r"Chrome/|Chromium/", "Chrome"),
+    (r"EdgA?/|EdgiOS/", "Edge"),
+    (r"SamsungBrowser/", "Samsung Internet"),
+    (r"OPR/|OPiOS/", "Opera"),
+    (r"Firefox/|FxiOS/", "Firefox"),
+    (r"CriOS/", "Chrome"),
+    (r"Chrome/|Chromium/", "Chrome"),
     (r"Safari/", "Safari"),
 ]
 SYSTEMS = [
-    (r"iPhone", "iPhone"), (r"iPad", "iPad"), (r"Android", "Android"), (r"CrOS", "ChromeOS"),
-    (r"Windows", "Windows"), (r"Macintosh|Mac OS X", "Mac"), (r"Linux", "Linux"),
+    (r"iPhone", "iPhone"),
+    (r"iPad", "iPad"),
+    (r"Android", "Android"),
+    (r"CrOS", "ChromeOS"),
+    (r"Windows", "Windows"),
+    (r"Macintosh|Mac OS X", "Mac"),
+    (r"Linux", "Linux"),
 ]
 
 

@@ -1,4 +1,5 @@
 """Single-use, expiring invite links that sign a person in on their own device. Never commits."""
+
 import secrets
 from datetime import datetime, timedelta
 
@@ -33,8 +34,7 @@ class InviteNeedsSignIn(Exception):
     """The invite leads to an account with access elsewhere: its password is needed first."""
 
     def __init__(self, user: User):
-        super().__init__("You already have a Callboard account. Sign in with your password "
-                         "to join this production.")
+        super().__init__("You already have a Callboard account. Sign in with your password to join this production.")
         self.user = user
 
 
@@ -43,9 +43,13 @@ def create_invite(person, now: datetime | None = None) -> tuple[Invite, str]:
     now = now or utcnow()
     retire_invites(person.id, now)
     token = secrets.token_urlsafe(24)
-    invite = Invite(production_id=person.production_id, person_id=person.id,
-                    token_hash=token_digest(token), created_at=now,
-                    expires_at=now + timedelta(hours=current_app.config["INVITE_TTL_HOURS"]))
+    invite = Invite(
+        production_id=person.production_id,
+        person_id=person.id,
+        token_hash=token_digest(token),
+        created_at=now,
+        expires_at=now + timedelta(hours=current_app.config["INVITE_TTL_HOURS"]),
+    )
     db.session.add(invite)
     return invite, token
 
@@ -53,9 +57,12 @@ def create_invite(person, now: datetime | None = None) -> tuple[Invite, str]:
 def retire_invites(person_id: int, now: datetime | None = None) -> None:
     """Make every unused invite of a person expire now."""
     now = now or utcnow()
-    db.session.execute(sa.update(Invite).where(
-        Invite.person_id == person_id, Invite.used_at.is_(None), Invite.expires_at > now)
-        .values(expires_at=now).execution_options(synchronize_session="fetch"))
+    db.session.execute(
+        sa.update(Invite)
+        .where(Invite.person_id == person_id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def find_invite(token: str) -> Invite:
@@ -101,20 +108,23 @@ def accept_invite(token: str, signed_in: User | None = None) -> User:
     user = invited_account(invite)
     if not may_sign_in_directly(invite, signed_in):
         raise InviteNeedsSignIn(user)
-    if user is not None and any(p.production_id == invite.production_id and p.id != invite.person_id
-                                for p in user.memberships):
+    if user is not None and any(
+        p.production_id == invite.production_id and p.id != invite.person_id for p in user.memberships
+    ):
         raise InviteInvalid(409, invite)
     now = utcnow()
     # Two taps on the same link (or two workers) race here: only one update can win.
-    claimed = db.session.execute(sa.update(Invite).where(
-        Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
-        .values(used_at=now).execution_options(synchronize_session="fetch")).rowcount
+    claimed = db.session.execute(
+        sa.update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
     if claimed != 1:
         raise InviteInvalid(410, invite)
     person = invite.person
     if user is None:
-        email = normal_email(person.email) if person.email else \
-            f"person-{person.id}@{PLACEHOLDER_EMAIL_DOMAIN}"
+        email = normal_email(person.email) if person.email else f"person-{person.id}@{PLACEHOLDER_EMAIL_DOMAIN}"
         user = User(email=email, name=person.name)
         db.session.add(user)
     person.user = user
@@ -124,5 +134,8 @@ def accept_invite(token: str, signed_in: User | None = None) -> User:
 def qr_svg(url: str) -> Markup:
     """Return an inline SVG QR code for url: viewBox-sized, dark on light, no style attributes."""
     code = segno.make(url, error="m")
-    return Markup(code.svg_inline(dark="#000", light="#fff", omitsize=True, svgclass="qr",
-                                  lineclass=None, title="QR code of the invite link"))
+    return Markup(
+        code.svg_inline(
+            dark="#000", light="#fff", omitsize=True, svgclass="qr", lineclass=None, title="QR code of the invite link"
+        )
+    )

@@ -1,4 +1,5 @@
 """Accounts, server-side device sessions, login attempts and invites."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -48,8 +49,7 @@ class Invite(db.Model):
 
     __tablename__ = "invites"
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,4 +1,5 @@
 """Who is signed in, and sending everyone else to sign in (memberships: app.crew.membership)."""
+
 from functools import wraps
 from urllib.parse import urlsplit
 

@@ -1,4 +1,5 @@
 """Sign-in, sign-out and the landing page that sends each person to their production."""
+
 from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError

@@ -1,4 +1,5 @@
 """My account: my password and my signed-in devices."""
+
 from flask import abort, g, request, session, url_for
 from marshmallow import ValidationError
 
@@ -20,22 +21,30 @@ INVITED = "invited"
 def password():
     """Choose a password: the current one first, unless the account has never had one."""
     user = current_user()
-    page = dict(user=user, welcome=bool(session.get(INVITED)) and user.password_hash is None,
-                needs_current=service.needs_current_password(user),
-                needs_email=service.has_placeholder_email(user))
+    page = dict(
+        user=user,
+        welcome=bool(session.get(INVITED)) and user.password_hash is None,
+        needs_current=service.needs_current_password(user),
+        needs_email=service.has_placeholder_email(user),
+    )
     if request.method == "GET":
         return _password_page(page, {}, {}, 200)
     form = {"email": request.form.get("email", "")}
     try:
         data = PasswordSchema().load(request.form)
-        service.change_password(user, data["password"], data["current_password"], data["email"],
-                                client_ip(), keep_session_id=g.device_session.id)
+        service.change_password(
+            user,
+            data["password"],
+            data["current_password"],
+            data["email"],
+            client_ip(),
+            keep_session_id=g.device_session.id,
+        )
     except ValidationError as error:
         return _password_page(page, form, error.messages, 422)
     except service.Throttled as throttled:
         db.session.rollback()
-        message = (f"Too many wrong current passwords. Wait {throttled.retry_after} seconds, "
-                   "then try again.")
+        message = f"Too many wrong current passwords. Wait {throttled.retry_after} seconds, then try again."
         body, status, headers = _password_page(page, form, {"current_password": [message]}, 429)
         return body, status, {**headers, "Retry-After": str(throttled.retry_after)}
     except service.AccountError as error:
@@ -47,8 +56,7 @@ def password():
 
 
 def _password_page(page: dict, form: dict, errors: dict, status: int):
-    body, status, headers = render("auth/password.html", "password_form", status,
-                                   form=form, errors=errors, **page)
+    body, status, headers = render("auth/password.html", "password_form", status, form=form, errors=errors, **page)
     return body, status, {**headers, "Cache-Control": "no-store"}
 
 
@@ -92,4 +100,3 @@ def _devices_page(notice: str = ""):
     this_device = g.device_session.id
     devices = sorted(service.devices_of(current_user().id), key=lambda device: device.id != this_device)
     return render("auth/sessions.html", "devices", devices=devices, this_device=this_device, notice=notice)
-

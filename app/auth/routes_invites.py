@@ -1,4 +1,5 @@
 """Invite links: who an invite is for, and using it up to sign this device in."""
+
 from flask import request, session, url_for
 
 from app.auth import invites
@@ -46,14 +47,22 @@ def accept_invite(token: str):
 
 
 def _invite_page(found, needs_sign_in: bool, status: int):
-    body, status, headers = render("auth/invite.html", status=status, invite=found, person=found.person,
-                                   production=found.person.production, needs_sign_in=needs_sign_in,
-                                   account=invites.invited_account(found), path=request.path)
+    body, status, headers = render(
+        "auth/invite.html",
+        status=status,
+        invite=found,
+        person=found.person,
+        production=found.person.production,
+        needs_sign_in=needs_sign_in,
+        account=invites.invited_account(found),
+        path=request.path,
+    )
     return body, status, {**headers, **PRIVATE}
 
 
 def _invite_gone(error: invites.InviteInvalid):
     production = error.invite.person.production if error.invite else None
-    body, status, headers = render("auth/invite_gone.html", status=error.status,
-                                   message=str(error), production=production)
+    body, status, headers = render(
+        "auth/invite_gone.html", status=error.status, message=str(error), production=production
+    )
     return body, status, {**headers, **PRIVATE}

@@ -1,4 +1,5 @@
 """Passwords, sign-in throttling and server-side device sessions. Never commits."""
+
 import hashlib
 import math
 import secrets
@@ -21,8 +22,7 @@ class Throttled(Exception):
     """Too many failed sign-ins (or current-password checks); retry_after is in seconds."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"Too many failed sign-in attempts. Wait {retry_after} seconds, "
-                         "then try again.")
+        super().__init__(f"Too many failed sign-in attempts. Wait {retry_after} seconds, then try again.")
         self.retry_after = retry_after
 
 
@@ -77,8 +77,10 @@ def check_throttle(keys: list[str], now: datetime | None = None) -> None:
     waits = []
     for key in keys:
         times = db.session.scalars(
-            sa.select(LoginAttempt.at).where(LoginAttempt.key == key, LoginAttempt.at > now - THROTTLE_WINDOW)
-            .order_by(LoginAttempt.at)).all()
+            sa.select(LoginAttempt.at)
+            .where(LoginAttempt.key == key, LoginAttempt.at > now - THROTTLE_WINDOW)
+            .order_by(LoginAttempt.at)
+        ).all()
         if len(times) >= limit:
             # The key is free again when the limit-th most recent failure leaves the window.
             frees_at = as_utc(times[-limit]) + THROTTLE_WINDOW
@@ -121,8 +123,14 @@ def needs_current_password(user: User) -> bool:
     return user.password_hash is not None
 
 
-def change_password(user: User, password: str, current_password: str | None, email: str | None,
-                    ip_address: str, keep_session_id: int | None) -> None:
+def change_password(
+    user: User,
+    password: str,
+    current_password: str | None,
+    email: str | None,
+    ip_address: str,
+    keep_session_id: int | None,
+) -> None:
     """Set the user's password (and email, for an account made without one).
 
     The current password is checked like a sign-in (throttled per account and address,
@@ -139,8 +147,7 @@ def change_password(user: User, password: str, current_password: str | None, ema
     if has_placeholder_email(user):
         if not email:
             raise AccountError("email", "Enter the email address you will sign in with.")
-        taken = db.session.scalar(sa.select(User.id).where(User.email == normal_email(email),
-                                                           User.id != user.id))
+        taken = db.session.scalar(sa.select(User.id).where(User.email == normal_email(email), User.id != user.id))
         if taken:
             raise AccountError("email", "That email already has an account. Sign in with it instead.")
         user.email = normal_email(email)
@@ -156,8 +163,11 @@ def has_placeholder_email(user: User) -> bool:
 def start_session(user: User, user_agent: str, ip_address: str) -> str:
     """Create a device session and return its secret token for the cookie."""
     token = secrets.token_urlsafe(32)
-    db.session.add(DeviceSession(user=user, token_hash=token_digest(token),
-                                 user_agent=user_agent[:200], ip_address=ip_address[:64]))
+    db.session.add(
+        DeviceSession(
+            user=user, token_hash=token_digest(token), user_agent=user_agent[:200], ip_address=ip_address[:64]
+        )
+    )
     return token
 
 
@@ -165,8 +175,7 @@ def session_for_token(token: str | None) -> DeviceSession | None:
     """Return the live device session for a cookie token; end it when idle for too long."""
     if not token:
         return None
-    device = db.session.scalar(sa.select(DeviceSession).where(
-        DeviceSession.token_hash == token_digest(token)))
+    device = db.session.scalar(sa.select(DeviceSession).where(DeviceSession.token_hash == token_digest(token)))
     if device is None:
         return None
     idle_limit = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
@@ -187,8 +196,13 @@ def touch(device: DeviceSession) -> bool:
 
 def devices_of(user_id: int) -> list[DeviceSession]:
     """Return a user's signed-in devices, most recently seen first."""
-    return list(db.session.scalars(sa.select(DeviceSession).where(DeviceSession.user_id == user_id)
-                                   .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(DeviceSession)
+            .where(DeviceSession.user_id == user_id)
+            .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())
+        )
+    )
 
 
 def end_sessions(user_id: int, session_id: int | None = None, keep_id: int | None = None) -> int:

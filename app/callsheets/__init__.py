@@ -1,4 +1,5 @@
 """Call sheet drafts, published revisions, per-person changes and acknowledgements."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,13 +21,16 @@ def iso_utc(moment: datetime | None) -> str:
 
 def init_app(app):
     from app import sync
-    from app.callsheets import models  # noqa: F401  (register tables)
-    from app.callsheets import announcements, my_day, office  # noqa: F401  (register their views on bp)
-    from app.callsheets import routes_history  # noqa: F401  (registers call history views on bp)
-    from app.callsheets import sync_ops
+    from app.callsheets import (  # noqa: F401  (register their views on bp)
+        announcements,
+        models,  # noqa: F401  (register tables)
+        my_day,
+        office,
+        routes_history,  # noqa: F401  (registers call history views on bp)
+        sync_ops,
+    )
     from app.callsheets.routes import bp
     from app.callsheets.schemas import ConfirmPayload
-
     from app.callsheets.service import unpublished_changes
 
     # The day editor (schedule's page) includes callsheets/_day_actions.html, which asks this.

@@ -1,4 +1,5 @@
 """Who opened and confirmed a revision, the distribution board, and a person's upcoming calls."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,8 +24,10 @@ class NewerRevision(Exception):
     """A newer revision of the same call sheet has been published."""
 
     def __init__(self, number: int):
-        super().__init__(f"This is an older call sheet: revision {number} has been published since. "
-                         "Read the new one and confirm that.")
+        super().__init__(
+            f"This is an older call sheet: revision {number} has been published since. "
+            "Read the new one and confirm that."
+        )
         self.number = number
 
 
@@ -39,16 +42,18 @@ class UpcomingCall:
 
 def acknowledgement(revision: CallSheetRevision, person: Person) -> Acknowledgement | None:
     """Return the person's acknowledgement of a revision, if any."""
-    return db.session.scalar(sa.select(Acknowledgement).where(
-        Acknowledgement.revision_id == revision.id, Acknowledgement.person_id == person.id))
+    return db.session.scalar(
+        sa.select(Acknowledgement).where(
+            Acknowledgement.revision_id == revision.id, Acknowledgement.person_id == person.id
+        )
+    )
 
 
 def acknowledgement_for(revision: CallSheetRevision, person: Person) -> Acknowledgement:
     """Return the person's acknowledgement row of a revision, adding it when there is none."""
     found = acknowledgement(revision, person)
     if found is None:
-        found = Acknowledgement(production_id=revision.production_id, revision_id=revision.id,
-                                person_id=person.id)
+        found = Acknowledgement(production_id=revision.production_id, revision_id=revision.id, person_id=person.id)
         db.session.add(found)
     return found
 
@@ -68,7 +73,8 @@ def as_it_stands(revision: CallSheetRevision, person: Person) -> Acknowledgement
     if entry_of(revision.content, person.id) is None:
         return None
     return acknowledgement(revision, person) or Acknowledgement(
-        production_id=revision.production_id, revision_id=revision.id, person_id=person.id)
+        production_id=revision.production_id, revision_id=revision.id, person_id=person.id
+    )
 
 
 def opened(revision: CallSheetRevision, person: Person, prefetch: bool) -> Acknowledgement | None:
@@ -97,24 +103,33 @@ def board_version(revision: CallSheetRevision, also=()) -> str:
     read in the same query.
     """
     # Opened and confirmed times are set once and never cleared, so counting them is enough.
-    values = db.session.execute(sa.select(
-        sa.func.count(Acknowledgement.opened_at), sa.func.count(Acknowledgement.confirmed_at), *also)
-        .where(Acknowledgement.revision_id == revision.id)).one()
+    values = db.session.execute(
+        sa.select(sa.func.count(Acknowledgement.opened_at), sa.func.count(Acknowledgement.confirmed_at), *also).where(
+            Acknowledgement.revision_id == revision.id
+        )
+    ).one()
     return ".".join(str(value) for value in values)
 
 
 def seen_by(revision: CallSheetRevision) -> set[int]:
     """Return the ids of the people who opened (or confirmed) the revision."""
-    return set(db.session.scalars(sa.select(Acknowledgement.person_id).where(
-        Acknowledgement.revision_id == revision.id,
-        sa.or_(Acknowledgement.opened_at.is_not(None), Acknowledgement.confirmed_at.is_not(None)))))
+    return set(
+        db.session.scalars(
+            sa.select(Acknowledgement.person_id).where(
+                Acknowledgement.revision_id == revision.id,
+                sa.or_(Acknowledgement.opened_at.is_not(None), Acknowledgement.confirmed_at.is_not(None)),
+            )
+        )
+    )
 
 
 def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
     """Return each called person's state for a revision (not opened / opened / confirmed), counts,
     and `seen`: everyone (called or not) who opened or confirmed it."""
-    acks = {a.person_id: a for a in db.session.scalars(sa.select(Acknowledgement).where(
-        Acknowledgement.revision_id == revision.id))}
+    acks = {
+        a.person_id: a
+        for a in db.session.scalars(sa.select(Acknowledgement).where(Acknowledgement.revision_id == revision.id))
+    }
     phones = {e["id"]: e["phone"] for e in revision.content["cast"]}
     phones.update({e["id"]: e["phone"] for d in revision.content["departments"] for e in d["crew"]})
     rows, counts = [], {"confirmed": 0, "opened": 0, "not_opened": 0}
@@ -125,9 +140,18 @@ def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
         counts[state] += 1
         if unconfirmed_only and confirmed:
             continue
-        rows.append({"id": person_id, "name": person["name"], "job": person["job"],
-                     "department": person["department"], "phone": phones.get(person_id, ""),
-                     "state": state, "opened_at": opened, "confirmed_at": confirmed})
+        rows.append(
+            {
+                "id": person_id,
+                "name": person["name"],
+                "job": person["job"],
+                "department": person["department"],
+                "phone": phones.get(person_id, ""),
+                "state": state,
+                "opened_at": opened,
+                "confirmed_at": confirmed,
+            }
+        )
     counts["total"] = sum(counts.values())
     seen = {person_id for person_id, ack in acks.items() if ack.opened_at or ack.confirmed_at}
     return {"rows": rows, "counts": counts, "seen": seen}
@@ -136,10 +160,13 @@ def board(revision: CallSheetRevision, unconfirmed_only: bool = False) -> dict:
 def upcoming_calls(person: Person, today: date) -> list[UpcomingCall]:
     """Return the person's calls from today on, each from the latest published revision of its day."""
     rows = db.session.execute(
-        newest_revisions(CallSheetRevision.production_id == person.production_id).add_columns(ShootDay.date)
+        newest_revisions(CallSheetRevision.production_id == person.production_id)
+        .add_columns(ShootDay.date)
         .join(ShootDay, ShootDay.id == CallSheetRevision.shoot_day_id)
         .where(ShootDay.production_id == person.production_id, ShootDay.date >= today)
-        .order_by(ShootDay.date).options(undefer(CallSheetRevision.content))).all()
+        .order_by(ShootDay.date)
+        .options(undefer(CallSheetRevision.content))
+    ).all()
     calls = []
     for revision, day in rows:
         entry = entry_of(revision.content, person.id)
@@ -153,17 +180,22 @@ def last_seen(revision: CallSheetRevision, person: Person) -> CallSheetRevision 
 
     Someone who never opened one still heard the first revision's call by push or feed.
     """
-    earlier = sa.select(CallSheetRevision).where(
-        CallSheetRevision.shoot_day_id == revision.shoot_day_id,
-        CallSheetRevision.number < revision.number).options(undefer(CallSheetRevision.content))
+    earlier = (
+        sa.select(CallSheetRevision)
+        .where(CallSheetRevision.shoot_day_id == revision.shoot_day_id, CallSheetRevision.number < revision.number)
+        .options(undefer(CallSheetRevision.content))
+    )
     opened = earlier.join(Acknowledgement, Acknowledgement.revision_id == CallSheetRevision.id).where(
-        Acknowledgement.person_id == person.id, Acknowledgement.opened_at.is_not(None))
-    return (db.session.scalar(opened.order_by(CallSheetRevision.number.desc()).limit(1))
-            or db.session.scalar(earlier.order_by(CallSheetRevision.number).limit(1)))
+        Acknowledgement.person_id == person.id, Acknowledgement.opened_at.is_not(None)
+    )
+    return db.session.scalar(opened.order_by(CallSheetRevision.number.desc()).limit(1)) or db.session.scalar(
+        earlier.order_by(CallSheetRevision.number).limit(1)
+    )
 
 
-def since_last_seen(revision: CallSheetRevision, person: Person,
-                    ack: Acknowledgement | None) -> tuple[CallSheetRevision | None, list[dict]]:
+def since_last_seen(
+    revision: CallSheetRevision, person: Person, ack: Acknowledgement | None
+) -> tuple[CallSheetRevision | None, list[dict]]:
     """Return what changed on the person's sheet since the revision they last looked at.
 
     Cumulative over every revision they missed; empty once they confirmed this one.
@@ -178,5 +210,8 @@ def since_last_seen(revision: CallSheetRevision, person: Person,
 
 def earlier_times(changes: list[dict]) -> dict[str, str]:
     """Return what a person's own times were before (`{"call": "07:00", ...}`), for "was 07:00"."""
-    return {change["kind"]: change["before"] for change in changes
-            if change.get("scope") == "person" and change.get("category") == "time" and change.get("before")}
+    return {
+        change["kind"]: change["before"]
+        for change in changes
+        if change.get("scope") == "person" and change.get("category") == "time" and change.get("before")
+    }

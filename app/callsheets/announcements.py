@@ -1,4 +1,5 @@
 """Coordinator announcements: to everyone on the production or chosen departments, push and feed."""
+
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -8,11 +9,11 @@ from marshmallow import ValidationError
 from app.auth.permissions import login_required
 from app.callsheets.routes import bp
 from app.callsheets.schemas import AnnouncementSchema
-from app.forms import field_errors
 from app.crew.membership import coordination
 from app.crew.models import Department, Person
 from app.crew.service import departments as departments_of
 from app.extensions import db
+from app.forms import field_errors
 from app.push.service import Message, enqueue, received
 from app.schedule.models import ShootDay
 from app.schedule.service import shoot_days
@@ -38,27 +39,40 @@ def source_of(production_id: int, day_id: int | None = None) -> str:
     return f"announcement:{production_id}" + (f":day:{day_id}" if day_id else "")
 
 
-def announce(production_id: int, sender: Person, title: str, body: str, department_ids: list[int],
-             day_id: int | None = None) -> int:
+def announce(
+    production_id: int, sender: Person, title: str, body: str, department_ids: list[int], day_id: int | None = None
+) -> int:
     """Enqueue an announcement for everyone (or the chosen departments) but the sender; return how many.
 
     `day_id`: the shoot day it concerns, if any; My day shows it with that day's call.
     """
     chosen = set(department_ids)
     if chosen:
-        known = set(db.session.scalars(sa.select(Department.id).where(
-            Department.production_id == production_id, Department.id.in_(chosen))))
+        known = set(
+            db.session.scalars(
+                sa.select(Department.id).where(Department.production_id == production_id, Department.id.in_(chosen))
+            )
+        )
         if known != chosen:
             raise UnknownDepartment("Choose departments of this production.")
-    if day_id is not None and db.session.scalar(sa.select(ShootDay.id).where(
-            ShootDay.id == day_id, ShootDay.production_id == production_id)) is None:
+    if (
+        day_id is not None
+        and db.session.scalar(
+            sa.select(ShootDay.id).where(ShootDay.id == day_id, ShootDay.production_id == production_id)
+        )
+        is None
+    ):
         raise UnknownDay("Choose a shoot day of this production.")
     query = sa.select(Person.id).where(Person.production_id == production_id, Person.id != sender.id)
     if chosen:
         query = query.where(Person.department_id.in_(chosen))
     recipients = list(db.session.scalars(query))
-    message = Message(title=title, body=body or f"From {sender.name}, production office", url=FEED,
-                      source=source_of(production_id, day_id))
+    message = Message(
+        title=title,
+        body=body or f"From {sender.name}, production office",
+        url=FEED,
+        source=source_of(production_id, day_id),
+    )
     if recipients:
         enqueue(recipients, message)
     return len(recipients)
@@ -71,9 +85,14 @@ def for_my_day(person: Person, day_id: int, now: datetime | None = None) -> list
 
 
 def _form(me, status=200, form=None, errors=None, sent=None):
-    return render_partial("callsheets/_announce.html", status, production=me.production,
-                          departments=departments_of(me.production_id), days=shoot_days(me.production_id),
-                          announce={"form": form or {}, "errors": errors or {}, "sent": sent})
+    return render_partial(
+        "callsheets/_announce.html",
+        status,
+        production=me.production,
+        departments=departments_of(me.production_id),
+        days=shoot_days(me.production_id),
+        announce={"form": form or {}, "errors": errors or {}, "sent": sent},
+    )
 
 
 @bp.post("/announcements")
@@ -81,8 +100,12 @@ def _form(me, status=200, form=None, errors=None, sent=None):
 def announcement(production_id: int):
     """Send an announcement from the production office to everyone or chosen departments."""
     me = coordination(production_id)
-    form = {"title": request.form.get("title", ""), "body": request.form.get("body", ""),
-            "departments": request.form.getlist("departments"), "day": request.form.get("day", "")}
+    form = {
+        "title": request.form.get("title", ""),
+        "body": request.form.get("body", ""),
+        "departments": request.form.getlist("departments"),
+        "day": request.form.get("day", ""),
+    }
     try:
         data = AnnouncementSchema().load(form)
         count = announce(production_id, me, data["title"], data["body"], data["departments"], data["day"])

@@ -28,32 +28,43 @@ A person's list is ranked: being called or released, then their own times, then 
 then the rest (`_rank`). On the first revision of a day everyone called gets one "called"
 change; someone no longer called gets one "released" change.
 """
+
 from app.callsheets.viewing import called_people, main_location
 from app.timeutil import format_clock
 
 TEXT_LIMIT = 80  # a long note is quoted up to here in a change's text
 
 # Day-wide times and texts: (kind, snapshot key in "day", label, category).
-DAY_TIMES = (("general_call", "general_call", "General call", "time"),
-             ("shooting_call", "shooting_call", "Shooting call", "time"),
-             ("breakfast", "breakfast", "Breakfast", "time"),
-             ("lunch", "lunch", "Lunch", "time"),
-             ("wrap", "wrap", "Estimated wrap", "time"))
-DAY_TEXTS = (("breakfast_place", "breakfast_place", "Breakfast at", "place"),
-             ("lunch_place", "lunch_place", "Lunch at", "place"),
-             ("safety", "safety", "Safety", "safety"),
-             ("weather", "weather", "Weather", "other"),
-             ("notes", "notes", "Notes", "other"),
-             ("walkies", "walkies", "Walkies", "other"),
-             ("background", "background", "Background", "other"))
+DAY_TIMES = (
+    ("general_call", "general_call", "General call", "time"),
+    ("shooting_call", "shooting_call", "Shooting call", "time"),
+    ("breakfast", "breakfast", "Breakfast", "time"),
+    ("lunch", "lunch", "Lunch", "time"),
+    ("wrap", "wrap", "Estimated wrap", "time"),
+)
+DAY_TEXTS = (
+    ("breakfast_place", "breakfast_place", "Breakfast at", "place"),
+    ("lunch_place", "lunch_place", "Lunch at", "place"),
+    ("safety", "safety", "Safety", "safety"),
+    ("weather", "weather", "Weather", "other"),
+    ("notes", "notes", "Notes", "other"),
+    ("walkies", "walkies", "Walkies", "other"),
+    ("background", "background", "Background", "other"),
+)
 # The main location's parts: (kind, key in the location, label, category).
-PLACE_TEXTS = (("address", "address", "Address", "place"),
-               ("parking", "parking", "Parking", "place"),
-               ("base_camp", "base_camp", "Base camp", "place"),
-               ("holding", "holding", "Holding", "place"),
-               ("location_notes", "notes", "Location notes", "other"))
-PERSON_TIMES = (("call", "call", "Call"), ("pickup", "pickup", "Pickup"),
-                ("hmu", "hmu", "Hair & make-up"), ("on_set", "on_set", "On set"))
+PLACE_TEXTS = (
+    ("address", "address", "Address", "place"),
+    ("parking", "parking", "Parking", "place"),
+    ("base_camp", "base_camp", "Base camp", "place"),
+    ("holding", "holding", "Holding", "place"),
+    ("location_notes", "notes", "Location notes", "other"),
+)
+PERSON_TIMES = (
+    ("call", "call", "Call"),
+    ("pickup", "pickup", "Pickup"),
+    ("hmu", "hmu", "Hair & make-up"),
+    ("on_set", "on_set", "On set"),
+)
 SAFETY_KINDS = frozenset({"safety", "hospital"})
 CATEGORY_RANK = {"time": 3, "scenes": 4, "place": 5, "other": 6}
 
@@ -70,8 +81,7 @@ def _rank(change: dict) -> tuple[int, bool]:
 
 
 def _change(kind: str, category: str, scope: str, text: str, **extra) -> dict:
-    return {"kind": kind, "category": category, "scope": scope, "safety": kind in SAFETY_KINDS,
-            "text": text, **extra}
+    return {"kind": kind, "category": category, "scope": scope, "safety": kind in SAFETY_KINDS, "text": text, **extra}
 
 
 def _time_change(kind: str, label: str, before: int | None, after: int | None, scope: str) -> dict | None:
@@ -89,7 +99,7 @@ def _time_change(kind: str, label: str, before: int | None, after: int | None, s
 
 def _quote(value: str) -> str:
     value = " ".join(value.split())
-    return value if len(value) <= TEXT_LIMIT else value[:TEXT_LIMIT - 1].rstrip() + "…"
+    return value if len(value) <= TEXT_LIMIT else value[: TEXT_LIMIT - 1].rstrip() + "…"
 
 
 def _text_change(kind: str, label: str, before, after, category: str, scope: str) -> dict | None:
@@ -113,38 +123,65 @@ def _place_changes(previous: dict, current: dict) -> list[dict]:
     old, new = main_location(previous) or {}, main_location(current) or {}
     if old.get("id") != new.get("id") or old.get("name") != new.get("name"):
         before, after = old.get("name", ""), new.get("name", "")
-        return [_change("location", "place", "day", f"Location {before or 'none'} → {after or 'none'}",
-                        before=before, after=after)]
-    found = [_text_change(kind, label, old.get(key), new.get(key), category, "day")
-             for kind, key, label, category in PLACE_TEXTS]
+        return [
+            _change(
+                "location",
+                "place",
+                "day",
+                f"Location {before or 'none'} → {after or 'none'}",
+                before=before,
+                after=after,
+            )
+        ]
+    found = [
+        _text_change(kind, label, old.get(key), new.get(key), category, "day")
+        for kind, key, label, category in PLACE_TEXTS
+    ]
     old_hospital, new_hospital = old.get("hospital") or {}, new.get("hospital") or {}
     if old_hospital != new_hospital:
         after = ", ".join(v for v in (new_hospital.get("name"), new_hospital.get("address")) if v)
-        found.append(_change("hospital", "place", "day", f"Nearest hospital: {after or 'none listed'}",
-                             before=old_hospital.get("name") or "", after=new_hospital.get("name") or ""))
+        found.append(
+            _change(
+                "hospital",
+                "place",
+                "day",
+                f"Nearest hospital: {after or 'none listed'}",
+                before=old_hospital.get("name") or "",
+                after=new_hospital.get("name") or "",
+            )
+        )
     return found
 
 
 def _advance_line(day: dict) -> str:
     scenes = ", ".join(s["number"] for s in day.get("scenes", []))
-    parts = [day.get("short", ""), f"call {format_clock(day.get('general_call'))}" if day.get("general_call")
-             is not None else "", day.get("location", ""), f"scenes {scenes}" if scenes else ""]
+    parts = [
+        day.get("short", ""),
+        f"call {format_clock(day.get('general_call'))}" if day.get("general_call") is not None else "",
+        day.get("location", ""),
+        f"scenes {scenes}" if scenes else "",
+    ]
     return " · ".join(p for p in parts if p)
 
 
 def _advance_changes(previous: dict, current: dict) -> list[dict]:
     old = {d["id"]: _advance_line(d) for d in previous.get("advance", [])}
     new = {d["id"]: _advance_line(d) for d in current.get("advance", [])}
-    return [_change("advance", "other", "day", f"Advance schedule: {line}", before=old.get(day_id, ""), after=line)
-            for day_id, line in new.items() if old.get(day_id) != line]
+    return [
+        _change("advance", "other", "day", f"Advance schedule: {line}", before=old.get(day_id, ""), after=line)
+        for day_id, line in new.items()
+        if old.get(day_id) != line
+    ]
 
 
 def day_changes(previous: dict, current: dict) -> list[dict]:
     """Return what changed between two snapshots for everyone called on both."""
     old, new = previous["day"], current["day"]
     found = [_time_change(kind, label, old.get(key), new.get(key), "day") for kind, key, label, _ in DAY_TIMES]
-    found += [_text_change(kind, label, old.get(key), new.get(key), category, "day")
-              for kind, key, label, category in DAY_TEXTS]
+    found += [
+        _text_change(kind, label, old.get(key), new.get(key), category, "day")
+        for kind, key, label, category in DAY_TEXTS
+    ]
     found += _place_changes(previous, current) + _advance_changes(previous, current)
     return [change for change in found if change]
 
@@ -155,11 +192,26 @@ def person_changes(old: dict, new: dict) -> list[dict]:
     found.append(_text_change("call_notes", "Your notes", old.get("notes"), new.get("notes"), "other", "person"))
     found.append(_scene_change(old["scenes"], new["scenes"]))
     if old.get("call") == new.get("call"):  # a department call that moved their own call is said once
-        found.append(_time_change("department_call", f"{new['department']} call", old.get("department_call"),
-                                  new.get("department_call"), "department"))
+        found.append(
+            _time_change(
+                "department_call",
+                f"{new['department']} call",
+                old.get("department_call"),
+                new.get("department_call"),
+                "department",
+            )
+        )
     if old.get("department_id") == new.get("department_id"):
-        found.append(_text_change("department_notes", f"{new['department']} notes", old.get("department_notes"),
-                                  new.get("department_notes"), "other", "department"))
+        found.append(
+            _text_change(
+                "department_notes",
+                f"{new['department']} notes",
+                old.get("department_notes"),
+                new.get("department_notes"),
+                "other",
+                "department",
+            )
+        )
     return [change for change in found if change]
 
 
@@ -172,17 +224,32 @@ def compare(previous: dict | None, current: dict) -> dict[str, list[dict]]:
     for person_id, new in after.items():
         old = before.get(person_id)
         if old is None:
-            found = [_change("called", "time", "person", f"Called {format_clock(new['call'])}",
-                             after=format_clock(new["call"]), after_minutes=new["call"])]
+            found = [
+                _change(
+                    "called",
+                    "time",
+                    "person",
+                    f"Called {format_clock(new['call'])}",
+                    after=format_clock(new["call"]),
+                    after_minutes=new["call"],
+                )
+            ]
         else:
             found = sorted(person_changes(old, new) + shared, key=_rank)
         if found:
             changes[str(person_id)] = found
     for person_id, old in before.items():
         if person_id not in after:
-            changes[str(person_id)] = [_change("released", "time", "person",
-                                               f"No longer called (was {format_clock(old['call'])})",
-                                               before=format_clock(old["call"]), before_minutes=old["call"])]
+            changes[str(person_id)] = [
+                _change(
+                    "released",
+                    "time",
+                    "person",
+                    f"No longer called (was {format_clock(old['call'])})",
+                    before=format_clock(old["call"]),
+                    before_minutes=old["call"],
+                )
+            ]
     return changes
 
 
@@ -196,8 +263,15 @@ def describe(changes: dict[str, list[dict]], current: dict, previous: dict | Non
         own = [c for c in items if c.get("scope") != "day"]
         shared += [c for c in items if c.get("scope") == "day" and c not in shared]
         if own:
-            rows.append({"id": int(key), "name": person["name"], "job": person["job"],
-                         "department": person["department"], "changes": own})
+            rows.append(
+                {
+                    "id": int(key),
+                    "name": person["name"],
+                    "job": person["job"],
+                    "department": person["department"],
+                    "changes": own,
+                }
+            )
     if shared:
         rows.insert(0, {"id": None, "name": "Everyone called", "job": "", "department": "", "changes": shared})
     return rows

@@ -1,4 +1,5 @@
 """Published call sheet revisions (immutable snapshots) and their acknowledgements."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,10 +15,8 @@ class CallSheetRevision(db.Model):
     __tablename__ = "callsheet_revisions"
     __table_args__ = (sa.UniqueConstraint("shoot_day_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
-    shoot_day_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    shoot_day_id: Mapped[int] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column()
     colour: Mapped[str] = mapped_column(sa.String(40))
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -39,10 +38,8 @@ class Acknowledgement(db.Model):
     __tablename__ = "acknowledgements"
     __table_args__ = (sa.UniqueConstraint("revision_id", "person_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
-    revision_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("callsheet_revisions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("callsheet_revisions.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -63,10 +60,8 @@ class ForcedCall(db.Model):
 
     __tablename__ = "forced_calls"
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
-    revision_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("callsheet_revisions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("callsheet_revisions.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(sa.String(120))  # as it was, should the person leave
     call_day_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="SET NULL"))

@@ -1,4 +1,5 @@
 """Call sheets for crew on a phone: My day, my upcoming calls, confirm receipt."""
+
 from datetime import timedelta
 
 from flask import abort, current_app, redirect, request, url_for
@@ -18,7 +19,6 @@ from app.schedule.models import Production
 from app.timeutil import production_today
 from app.web import render, wants_fragment
 
-
 # The phone keeps "needed on location" papers for the calls of today and the next two days
 # (the days whose call sheets a sync saves, sync/PROTOCOL.md), and always for the next call.
 KEEP_DAYS_AHEAD = 2
@@ -27,8 +27,11 @@ KEEP_DAYS_AHEAD = 2
 def _papers(me, calls, today):
     """Return the current call's paperwork and the papers to keep on the phone, in one query."""
     horizon = today + timedelta(days=KEEP_DAYS_AHEAD)
-    places = {call.revision.shoot_day_id: place_ids(call.revision.content)
-              for index, call in enumerate(calls) if index == 0 or call.date <= horizon}
+    places = {
+        call.revision.shoot_day_id: place_ids(call.revision.content)
+        for index, call in enumerate(calls)
+        if index == 0 or call.date <= horizon
+    }
     papers = paperwork(me, places)
     current = calls[0].revision
     on_sheet = [p for p in papers if p.belongs_to(current.shoot_day_id, places[current.shoot_day_id])]
@@ -47,8 +50,9 @@ def my_day(production_id: int):
     calls = acknowledgements.upcoming_calls(me, today)
     budget = current_app.config["DOCUMENT_OFFLINE_MAX_BYTES"]
     if not calls:  # nothing to keep: the phone drops what it kept for earlier calls
-        return render("callsheets/my_day.html", me=me, production=production, current=None, calls=[], keep=[],
-                      keep_budget=budget)
+        return render(
+            "callsheets/my_day.html", me=me, production=production, current=None, calls=[], keep=[], keep_budget=budget
+        )
     current = calls[0]
     ack = acknowledgements.opened(current.revision, me, prefetched())
     commit_acknowledgement()
@@ -56,11 +60,26 @@ def my_day(production_id: int):
     mine = called_people(content)[me.id]
     papers, keep = _papers(me, calls, today)
     seen, what_changed = acknowledgements.since_last_seen(current.revision, me, ack)
-    return render("callsheets/my_day.html", me=me, production=production, current=current, calls=calls, today=today,
-                  revision=current.revision, ack=ack, mine=mine, place=main_location(content),
-                  sheet=for_viewer(content, me), papers=papers, keep=keep, keep_budget=budget,
-                  seen=seen, what_changed=what_changed, was=acknowledgements.earlier_times(what_changed),
-                  news=announcements.for_my_day(me, current.revision.shoot_day_id))
+    return render(
+        "callsheets/my_day.html",
+        me=me,
+        production=production,
+        current=current,
+        calls=calls,
+        today=today,
+        revision=current.revision,
+        ack=ack,
+        mine=mine,
+        place=main_location(content),
+        sheet=for_viewer(content, me),
+        papers=papers,
+        keep=keep,
+        keep_budget=budget,
+        seen=seen,
+        what_changed=what_changed,
+        was=acknowledgements.earlier_times(what_changed),
+        news=announcements.for_my_day(me, current.revision.shoot_day_id),
+    )
 
 
 def _confirm_response(revision, ack, status=200, error=None, newer=None):

@@ -13,6 +13,7 @@ Called inside the publish transaction (never commits). Per revision of a shoot d
 Personal messages collapse per person and shoot day (`day-<id>`): a newer change replaces an
 undelivered older one. They expire at the person's call time and are urgent on the day itself.
 """
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -45,7 +46,7 @@ def _title(change: dict, content: dict) -> str:
         return f"You are no longer called {day['short']} (was {change['before']})"
     category = change.get("category", "time" if kind in LEGACY_TIME_KINDS else None)
     if category == "time" and change["before"] and change["after"]:
-        label = change["text"][:change["text"].rindex(f" {change['before']} → ")]
+        label = change["text"][: change["text"].rindex(f" {change['before']} → ")]
         mine = change.get("scope", "person") == "person"
         return f"{'Your ' + label.lower() if mine else label} moved {change['before']} → {change['after']}"
     if kind == "location":
@@ -62,12 +63,22 @@ def _hours(minutes: int) -> str:
 
 def forced_note(short: Shortfall) -> str:
     """Say why a forced call is short of rest and that the office agreed it."""
-    return (f"{_hours(short.required_minutes - short.short_by_minutes)} rest after your last wrap "
-            f"(minimum {_hours(short.required_minutes)}), agreed by the office")
+    return (
+        f"{_hours(short.required_minutes - short.short_by_minutes)} rest after your last wrap "
+        f"(minimum {_hours(short.required_minutes)}), agreed by the office"
+    )
 
 
-def personal_message(changes: list[dict], content: dict, colour: str, url: str, now: datetime,
-                     source: str, call_minutes: int | None, forced: Shortfall | None = None) -> Message:
+def personal_message(
+    changes: list[dict],
+    content: dict,
+    colour: str,
+    url: str,
+    now: datetime,
+    source: str,
+    call_minutes: int | None,
+    forced: Shortfall | None = None,
+) -> Message:
     """Compose one person's message: the most important change as title, the rest in the body.
 
     `changes` come ranked from `app.callsheets.changes.compare`; only minor ones make it routine.
@@ -76,24 +87,59 @@ def personal_message(changes: list[dict], content: dict, colour: str, url: str, 
     day = content["day"]
     if forced is not None:
         title = f"Your call {day['short']} {format_clock(forced.call)} — {forced_note(forced)}"
-        return _message(title, [change["text"] for change in changes if change["kind"] not in ("call", "called")],
-                        content, colour, url, now, source, call_minutes, routine=False)
-    return _message(_title(changes[0], content), [change["text"] for change in changes[1:]], content, colour,
-                    url, now, source, call_minutes,
-                    routine=all(change.get("category") == "other" for change in changes))
+        return _message(
+            title,
+            [change["text"] for change in changes if change["kind"] not in ("call", "called")],
+            content,
+            colour,
+            url,
+            now,
+            source,
+            call_minutes,
+            routine=False,
+        )
+    return _message(
+        _title(changes[0], content),
+        [change["text"] for change in changes[1:]],
+        content,
+        colour,
+        url,
+        now,
+        source,
+        call_minutes,
+        routine=all(change.get("category") == "other" for change in changes),
+    )
 
 
-def _message(title: str, extra: list[str], content: dict, colour: str, url: str, now: datetime, source: str,
-             call_minutes: int | None, routine: bool) -> Message:
+def _message(
+    title: str,
+    extra: list[str],
+    content: dict,
+    colour: str,
+    url: str,
+    now: datetime,
+    source: str,
+    call_minutes: int | None,
+    routine: bool,
+) -> Message:
     day = content["day"]
     body = " · ".join([*extra, f"Day {day['number']}", day["short"], f"Revision {colour}"])
     zone = zone_of(content["production"].get("timezone"))
     shoot_date = date.fromisoformat(day["date"])
-    expires_at = max(instant_at(shoot_date, call_minutes, zone), now + MIN_LIFETIME) \
-        if call_minutes is not None else None
+    expires_at = (
+        max(instant_at(shoot_date, call_minutes, zone), now + MIN_LIFETIME) if call_minutes is not None else None
+    )
     today = today_in(zone, now)
-    return Message(title=title, body=body, url=url, collapse=f"day-{day['id']}", expires_at=expires_at,
-                   urgency="high" if shoot_date <= today else None, source=source, routine=routine)
+    return Message(
+        title=title,
+        body=body,
+        url=url,
+        collapse=f"day-{day['id']}",
+        expires_at=expires_at,
+        urgency="high" if shoot_date <= today else None,
+        source=source,
+        routine=routine,
+    )
 
 
 def _call_minutes(person_id: int, called: dict, changes: list[dict]) -> int | None:
@@ -119,19 +165,41 @@ def notify_published(revision: CallSheetRevision, now: datetime | None = None, f
     for person_id in dict.fromkeys([*changes, *short]):
         found = changes.get(person_id, [])
         if found or person_id in short:
-            items.append((person_id, personal_message(
-                found, content, revision.colour, url, now, source, _call_minutes(person_id, called, found),
-                short.get(person_id))))
+            items.append(
+                (
+                    person_id,
+                    personal_message(
+                        found,
+                        content,
+                        revision.colour,
+                        url,
+                        now,
+                        source,
+                        _call_minutes(person_id, called, found),
+                        short.get(person_id),
+                    ),
+                )
+            )
     unaffected = [person_id for person_id in called if not changes.get(person_id) and person_id not in short]
     if unaffected:
         day = content["day"]
-        quiet = Message(title=f"Revision {revision.colour} published",
-                        body=f"Day {day['number']} · {day['short']} · Nothing changed for you",
-                        url=url, collapse=f"day-{day['id']}-news", source=source, routine=True,
-                        urgency="normal")
+        quiet = Message(
+            title=f"Revision {revision.colour} published",
+            body=f"Day {day['number']} · {day['short']} · Nothing changed for you",
+            url=url,
+            collapse=f"day-{day['id']}-news",
+            source=source,
+            routine=True,
+            urgency="normal",
+        )
         items += [(person_id, quiet) for person_id in unaffected]
-    present = set(db.session.scalars(sa.select(Person.id).where(
-        Person.production_id == revision.production_id, Person.id.in_({pid for pid, _ in items}))))
+    present = set(
+        db.session.scalars(
+            sa.select(Person.id).where(
+                Person.production_id == revision.production_id, Person.id.in_({pid for pid, _ in items})
+            )
+        )
+    )
     items = [(person_id, message) for person_id, message in items if person_id in present]
     return enqueue_each(items, now) if items else []
 
@@ -152,11 +220,23 @@ def reach(revision: CallSheetRevision) -> list[Reached]:
     """Return, per person told about a revision, how the message got on; affected people first."""
     report = delivery_report(source_of(revision))
     affected = {int(person_id) for person_id, found in (revision.changes or {}).items() if found}
-    people = {person.id: person for person in db.session.scalars(
-        sa.select(Person).where(Person.id.in_(report.keys())))} if report else {}
-    rows = [Reached(person_id, people[person_id].name, people[person_id].phone or "", found.status,
-                    found.detail, person_id in affected)
-            for person_id, found in report.items() if person_id in people]
+    people = (
+        {person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(report.keys())))}
+        if report
+        else {}
+    )
+    rows = [
+        Reached(
+            person_id,
+            people[person_id].name,
+            people[person_id].phone or "",
+            found.status,
+            found.detail,
+            person_id in affected,
+        )
+        for person_id, found in report.items()
+        if person_id in people
+    ]
     return sorted(rows, key=lambda row: (not row.affected, row.status == "pushed", row.name))
 
 
@@ -165,8 +245,7 @@ def unreachable(rows: list[Reached], seen=frozenset()) -> list[Reached]:
 
     `seen`: ids of people who opened the revision anyway; they need no call.
     """
-    return [row for row in rows if row.affected and row.status in ("failed", "no device")
-            and row.person_id not in seen]
+    return [row for row in rows if row.affected and row.status in ("failed", "no device") and row.person_id not in seen]
 
 
 def reach_digest(revision: CallSheetRevision) -> list:
@@ -182,5 +261,13 @@ def reach_summary(rows: list[Reached]) -> dict[str, int]:
     return {status: number for status, number in counts.items() if number}
 
 
-__all__ = ["notify_published", "personal_message", "source_of", "reach", "unreachable", "reach_digest",
-           "reach_summary", "Reached"]
+__all__ = [
+    "notify_published",
+    "personal_message",
+    "source_of",
+    "reach",
+    "unreachable",
+    "reach_digest",
+    "reach_summary",
+    "Reached",
+]

@@ -1,4 +1,5 @@
 """The production office's overview: every shoot day with its published call sheet, and adding one."""
+
 from datetime import date
 
 from flask import request, url_for
@@ -8,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.permissions import login_required
 from app.callsheets.routes import bp
 from app.callsheets.service import latest_revisions, unpublished_changes
-from app.forms import clash, field_errors
 from app.crew.membership import coordination
 from app.crew.service import Rejected, departments
 from app.extensions import db
+from app.forms import clash, field_errors
 from app.schedule import service
 from app.schedule.schemas import NewDaySchema
 from app.timeutil import production_today
@@ -20,15 +21,27 @@ from app.web import redirect_to, render
 
 def _office_page(me, status=200, new=None):
     days = service.shoot_days(me.production_id)
-    form = {"date": service.next_free_date(me.production_id, date.today()).isoformat(),
-            "general_call": "07:00", "location_id": days[-1].location_id if days else None}
+    form = {
+        "date": service.next_free_date(me.production_id, date.today()).isoformat(),
+        "general_call": "07:00",
+        "location_id": days[-1].location_id if days else None,
+    }
     today = production_today(me.production)
-    return render("callsheets/office.html", "add_day", status, production=me.production, me=me, days=days,
-                  published=latest_revisions((day.id for day in days), with_content=False), section="days",
-                  waiting={day.id: unpublished_changes(day) for day in days if day.date >= today},
-                  locations=service.locations(me.production_id),
-                  new=new or {"form": form, "errors": {}}, departments=departments(me.production_id),
-                  announce={"form": {}, "errors": {}, "sent": None})
+    return render(
+        "callsheets/office.html",
+        "add_day",
+        status,
+        production=me.production,
+        me=me,
+        days=days,
+        published=latest_revisions((day.id for day in days), with_content=False),
+        section="days",
+        waiting={day.id: unpublished_changes(day) for day in days if day.date >= today},
+        locations=service.locations(me.production_id),
+        new=new or {"form": form, "errors": {}},
+        departments=departments(me.production_id),
+        announce={"form": {}, "errors": {}, "sent": None},
+    )
 
 
 @bp.get("/")

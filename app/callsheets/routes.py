@@ -1,4 +1,5 @@
 """Call sheets for the production office: draft preview, publish, revisions, history, board."""
+
 from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -43,11 +44,21 @@ def _preview(me, day, status=200, error=None):
     rows = describe(changes, content, latest.content if latest else None)
     number = (latest.number if latest else 0) + 1
     colour = service.revision_colour(db.session.get(Production, day.production_id).revision_colours, number)
-    return render("callsheets/preview.html", status=status, me=me, day=day, sheet=for_viewer(content, me),
-                  papers=_paperwork(me, content), changes=rows, latest=latest, error=error,
-                  next_number=number, next_colour=colour,
-                  shortfalls=rest.rest_shortfalls(day),
-                  unchanged=latest is not None and latest.content == content)
+    return render(
+        "callsheets/preview.html",
+        status=status,
+        me=me,
+        day=day,
+        sheet=for_viewer(content, me),
+        papers=_paperwork(me, content),
+        changes=rows,
+        latest=latest,
+        error=error,
+        next_number=number,
+        next_colour=colour,
+        shortfalls=rest.rest_shortfalls(day),
+        unchanged=latest is not None and latest.content == content,
+    )
 
 
 @bp.get("/days/<int:day_id>/callsheet")
@@ -72,15 +83,26 @@ def publish(production_id: int, day_id: int):
         db.session.commit()
     except (rest.RestNotAcknowledged, ValidationError) as refused:
         db.session.rollback()
-        return _preview(me, day, status=422, error=str(refused) if isinstance(refused, rest.RestNotAcknowledged)
-                        else "Tick the box to publish calls that break someone's rest.")
+        return _preview(
+            me,
+            day,
+            status=422,
+            error=str(refused)
+            if isinstance(refused, rest.RestNotAcknowledged)
+            else "Tick the box to publish calls that break someone's rest.",
+        )
     except service.NothingChanged as refused:
         db.session.rollback()
         return _preview(me, day, status=409, error=str(refused))
     except IntegrityError:
         db.session.rollback()
-        return _preview(me, day, status=409, error="Someone else published this call sheet a moment ago. "
-                        "Check the changes below against their revision before publishing again.")
+        return _preview(
+            me,
+            day,
+            status=409,
+            error="Someone else published this call sheet a moment ago. "
+            "Check the changes below against their revision before publishing again.",
+        )
     return redirect(url_for(".revision", production_id=production_id, revision_id=revision.id), 303)
 
 
@@ -91,8 +113,7 @@ def history(production_id: int, day_id: int):
     me = membership(production_id)
     day = in_production(ShootDay, day_id, production_id)
     timezone = db.session.get(Production, production_id).timezone
-    return render("callsheets/history.html", me=me, day=day, revisions=service.revisions_of(day.id),
-                  timezone=timezone)
+    return render("callsheets/history.html", me=me, day=day, revisions=service.revisions_of(day.id), timezone=timezone)
 
 
 @bp.get("/revisions/<int:revision_id>")
@@ -111,12 +132,23 @@ def revision(production_id: int, revision_id: int):
         reached = notify.reach(revision)
         unreachable = notify.unreachable(reached, acknowledgements.seen_by(revision)) if reached else []
     seen, what_changed = acknowledgements.since_last_seen(revision, me, ack)
-    return render("callsheets/revision.html", me=me, revision=revision, ack=ack, changes=changes, forced=forced,
-                  reached=reached, unreachable=unreachable, seen=seen, what_changed=what_changed,
-                  mine=entry_of(revision.content, me.id), was=acknowledgements.earlier_times(what_changed),
-                  sheet=for_viewer(revision.content, me),
-                  papers=_paperwork(me, revision.content),
-                  newest=service.latest_revision(revision.shoot_day_id, with_content=False))
+    return render(
+        "callsheets/revision.html",
+        me=me,
+        revision=revision,
+        ack=ack,
+        changes=changes,
+        forced=forced,
+        reached=reached,
+        unreachable=unreachable,
+        seen=seen,
+        what_changed=what_changed,
+        mine=entry_of(revision.content, me.id),
+        was=acknowledgements.earlier_times(what_changed),
+        sheet=for_viewer(revision.content, me),
+        papers=_paperwork(me, revision.content),
+        newest=service.latest_revision(revision.shoot_day_id, with_content=False),
+    )
 
 
 @bp.get("/days/<int:day_id>/board")
@@ -153,9 +185,16 @@ def board(production_id: int, revision_id: int):
         headers["ETag"] = f'"{tag}"'
     state = acknowledgements.board(revision, unconfirmed_only=show == "unconfirmed")
     reached = notify.reach(revision)
-    body, status, base = render("callsheets/board.html", "board", me=me, revision=revision, show=show,
-                                **state, newest=service.newest_number(revision.shoot_day_id),
-                                reach={row.person_id: row for row in reached},
-                                reach_summary=notify.reach_summary(reached),
-                                unreachable=notify.unreachable(reached, state["seen"]))
+    body, status, base = render(
+        "callsheets/board.html",
+        "board",
+        me=me,
+        revision=revision,
+        show=show,
+        **state,
+        newest=service.newest_number(revision.shoot_day_id),
+        reach={row.person_id: row for row in reached},
+        reach_summary=notify.reach_summary(reached),
+        unreachable=notify.unreachable(reached, state["seen"]),
+    )
     return body, status, {**base, **headers}

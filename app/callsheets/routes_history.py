@@ -1,4 +1,5 @@
 """Each person's call history: every published change to their call times."""
+
 from app.auth.permissions import login_required
 from app.callsheets import rest
 from app.callsheets.routes import bp
@@ -11,8 +12,9 @@ from app.web import render
 
 def _history_page(me: Person, person: Person):
     timezone = db.session.get(Production, person.production_id).timezone
-    return render("callsheets/call_history.html", me=me, person=person, changes=rest.call_history(person),
-                  timezone=timezone)
+    return render(
+        "callsheets/call_history.html", me=me, person=person, changes=rest.call_history(person), timezone=timezone
+    )
 
 
 @bp.get("/my-calls/history")

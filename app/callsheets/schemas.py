@@ -1,4 +1,5 @@
 """Input schemas for call sheet pages."""
+
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from app.bounds import Id, form_id, printable, printable_lines
@@ -20,20 +21,23 @@ class PublishSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    acknowledge_rest = fields.Boolean(load_default=False, error_messages={
-        "invalid": "Tick the box to publish calls that break someone's rest."})
+    acknowledge_rest = fields.Boolean(
+        load_default=False, error_messages={"invalid": "Tick the box to publish calls that break someone's rest."}
+    )
 
 
 class AnnouncementSchema(Schema):
     """A coordinator's announcement: a headline, a few lines, to everyone or chosen departments."""
 
-    title = fields.String(required=True, validate=[
-        validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."), printable],
-        error_messages={"required": "Write a headline."})
-    body = fields.String(load_default="", validate=[validate.Length(max=1000, error="Keep it under {max} characters."),
-                                                   printable_lines])
-    departments = fields.List(form_id("Choose departments from the list."),
-                              load_default=list)
+    title = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=120, error="Write a headline of at most {max} characters."), printable],
+        error_messages={"required": "Write a headline."},
+    )
+    body = fields.String(
+        load_default="", validate=[validate.Length(max=1000, error="Keep it under {max} characters."), printable_lines]
+    )
+    departments = fields.List(form_id("Choose departments from the list."), load_default=list)
     day = form_id("Choose a shoot day from the list, or none.", load_default=None, allow_none=True)
 
     @pre_load

@@ -1,4 +1,5 @@
 """Publishing call sheet revisions, and reading them back. Services never commit."""
+
 import json
 
 import sqlalchemy as sa
@@ -30,17 +31,27 @@ def revision_colour(sequence: str, number: int) -> str:
 
 def latest_revision(shoot_day_id: int, with_content: bool = True) -> CallSheetRevision | None:
     """Return the newest published revision of a shoot day, or None."""
-    query = sa.select(CallSheetRevision).where(CallSheetRevision.shoot_day_id == shoot_day_id) \
-        .order_by(CallSheetRevision.number.desc()).limit(1)
+    query = (
+        sa.select(CallSheetRevision)
+        .where(CallSheetRevision.shoot_day_id == shoot_day_id)
+        .order_by(CallSheetRevision.number.desc())
+        .limit(1)
+    )
     return db.session.scalar(query.options(undefer(CallSheetRevision.content)) if with_content else query)
 
 
 def newest_revisions(among) -> sa.Select:
     """Return a query for the newest revision of each shoot day, among the revisions matching `among`."""
-    newest = (sa.select(CallSheetRevision.shoot_day_id, sa.func.max(CallSheetRevision.number).label("number"))
-              .where(among).group_by(CallSheetRevision.shoot_day_id).subquery())
-    return sa.select(CallSheetRevision).join(newest, sa.and_(
-        CallSheetRevision.shoot_day_id == newest.c.shoot_day_id, CallSheetRevision.number == newest.c.number))
+    newest = (
+        sa.select(CallSheetRevision.shoot_day_id, sa.func.max(CallSheetRevision.number).label("number"))
+        .where(among)
+        .group_by(CallSheetRevision.shoot_day_id)
+        .subquery()
+    )
+    return sa.select(CallSheetRevision).join(
+        newest,
+        sa.and_(CallSheetRevision.shoot_day_id == newest.c.shoot_day_id, CallSheetRevision.number == newest.c.number),
+    )
 
 
 def latest_revisions(shoot_day_ids, with_content: bool = True) -> dict[int, CallSheetRevision]:
@@ -56,22 +67,33 @@ def latest_revisions(shoot_day_ids, with_content: bool = True) -> dict[int, Call
 
 def revisions_of(shoot_day_id: int) -> list[CallSheetRevision]:
     """Return every revision of a shoot day, newest first, without their content."""
-    return list(db.session.scalars(sa.select(CallSheetRevision).where(
-        CallSheetRevision.shoot_day_id == shoot_day_id).order_by(CallSheetRevision.number.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(CallSheetRevision)
+            .where(CallSheetRevision.shoot_day_id == shoot_day_id)
+            .order_by(CallSheetRevision.number.desc())
+        )
+    )
 
 
 def previous_revision(revision: CallSheetRevision) -> CallSheetRevision | None:
     """Return the revision published just before this one, or None for the first."""
-    return db.session.scalar(sa.select(CallSheetRevision).where(
-        CallSheetRevision.shoot_day_id == revision.shoot_day_id,
-        CallSheetRevision.number < revision.number).order_by(CallSheetRevision.number.desc()).limit(1)
-        .options(undefer(CallSheetRevision.content)))
+    return db.session.scalar(
+        sa.select(CallSheetRevision)
+        .where(CallSheetRevision.shoot_day_id == revision.shoot_day_id, CallSheetRevision.number < revision.number)
+        .order_by(CallSheetRevision.number.desc())
+        .limit(1)
+        .options(undefer(CallSheetRevision.content))
+    )
 
 
 def newest_number(shoot_day_id: int) -> int:
     """Return the number of the newest revision of a shoot day (0 when none)."""
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(CallSheetRevision.number), 0))
-                             .where(CallSheetRevision.shoot_day_id == shoot_day_id))
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(CallSheetRevision.number), 0)).where(
+            CallSheetRevision.shoot_day_id == shoot_day_id
+        )
+    )
 
 
 def as_stored(value: dict) -> dict:
@@ -98,8 +120,11 @@ def unpublished_changes(day: ShootDay) -> int | None:
         return None
     if latest.content == content:
         return 0
-    distinct = {(change["kind"], change["text"]) if change.get("scope") == "day" else (key, change["kind"])
-                for key, found in changes.items() for change in found}
+    distinct = {
+        (change["kind"], change["text"]) if change.get("scope") == "day" else (key, change["kind"])
+        for key, found in changes.items()
+        for change in found
+    }
     return max(1, len(distinct))
 
 
@@ -108,14 +133,20 @@ def publish(day: ShootDay, publisher: Person) -> CallSheetRevision:
     content, changes, latest = draft(day)
     if latest is not None and latest.content == content:
         raise NothingChanged(
-            f"Nothing has changed since revision {latest.number} ({latest.colour}); "
-            "there is nothing new to publish.")
+            f"Nothing has changed since revision {latest.number} ({latest.colour}); there is nothing new to publish."
+        )
     production = db.session.get(Production, day.production_id)
     number = (latest.number if latest else 0) + 1
     revision = CallSheetRevision(
-        production_id=day.production_id, shoot_day_id=day.id, number=number,
-        colour=revision_colour(production.revision_colours, number), published_at=utcnow(),
-        published_by_id=publisher.id, content=content, changes=changes)
+        production_id=day.production_id,
+        shoot_day_id=day.id,
+        number=number,
+        colour=revision_colour(production.revision_colours, number),
+        published_at=utcnow(),
+        published_by_id=publisher.id,
+        content=content,
+        changes=changes,
+    )
     db.session.add(revision)
     db.session.flush()
     return revision

@@ -2,7 +2,8 @@
 
 Registered with app.sync in app.callsheets.init_app. Never commits.
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
@@ -10,7 +11,6 @@ from werkzeug.routing import BuildError
 
 from app.callsheets.acknowledgements import acknowledgement_for
 from app.callsheets.models import CallSheetRevision
-from app.timeutil import production_today
 from app.callsheets.service import latest_revisions, newest_number
 from app.callsheets.viewing import entry_of
 from app.crew.membership import memberships
@@ -19,7 +19,7 @@ from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import ShootDay
 from app.sync import Rejected, Tap
-from app.timeutil import as_utc
+from app.timeutil import as_utc, production_today
 
 DAYS_AHEAD = 2
 # Publishing and syncing race: repeat what was published just before the cursor.
@@ -32,13 +32,15 @@ def confirm_revision(actor: Person, payload: dict, tap: Tap) -> dict:
     Unlike the online confirm, a confirmation queued on a phone is recorded even when a newer
     revision came out meanwhile: the person did read the one they confirmed. The result names the
     newer revision so the phone can ask them to read and confirm that too."""
-    revision = db.session.scalar(sa.select(CallSheetRevision).where(
-        CallSheetRevision.id == payload["revision_id"], CallSheetRevision.production_id == actor.production_id))
+    revision = db.session.scalar(
+        sa.select(CallSheetRevision).where(
+            CallSheetRevision.id == payload["revision_id"], CallSheetRevision.production_id == actor.production_id
+        )
+    )
     if revision is None:
         raise Rejected("That call sheet revision is not on this production.", reason="not_found")
     if entry_of(revision.content, actor.id) is None:
-        raise Rejected("You are not called on this call sheet, so there is nothing to confirm.",
-                       reason="not_called")
+        raise Rejected("You are not called on this call sheet, so there is nothing to confirm.", reason="not_called")
     ack = acknowledgement_for(revision, actor)
     # The earliest tap wins whatever order the phones' queues arrive in.
     ack.opened_at = min(as_utc(ack.opened_at) or tap.corrected, tap.corrected)
@@ -70,29 +72,40 @@ def changes_since(user_id: int, since: datetime | None, now: datetime) -> list[d
     changes = []
     for person in memberships(user_id):
         today = production_today(person.production, now)
-        days = db.session.scalars(sa.select(ShootDay).where(
-            ShootDay.production_id == person.production_id,
-            ShootDay.date.between(today, today + timedelta(days=DAYS_AHEAD)))
-            .order_by(ShootDay.date)).all()
+        days = db.session.scalars(
+            sa.select(ShootDay)
+            .where(
+                ShootDay.production_id == person.production_id,
+                ShootDay.date.between(today, today + timedelta(days=DAYS_AHEAD)),
+            )
+            .order_by(ShootDay.date)
+        ).all()
         latest = latest_revisions([day.id for day in days], with_content=False)
         for day in days:
             revision = latest.get(day.id)
             if revision is None:
                 continue
-            published = revision.published_at.replace(tzinfo=revision.published_at.tzinfo or timezone.utc)
+            published = revision.published_at.replace(tzinfo=revision.published_at.tzinfo or UTC)
             if since is not None and published < since - OVERLAP:
                 continue
             if not _is_called(person, day):
                 continue
-            changes.append({"type": "revision", "production_id": person.production_id,
-                            "shoot_day_id": day.id, "date": day.date.isoformat(),
-                            "revision_id": revision.id, "number": revision.number,
-                            "colour": revision.colour, "published_at": published.isoformat(),
-                            "url": revision_url(person.production_id, revision.id)})
+            changes.append(
+                {
+                    "type": "revision",
+                    "production_id": person.production_id,
+                    "shoot_day_id": day.id,
+                    "date": day.date.isoformat(),
+                    "revision_id": revision.id,
+                    "number": revision.number,
+                    "colour": revision.colour,
+                    "published_at": published.isoformat(),
+                    "url": revision_url(person.production_id, revision.id),
+                }
+            )
     return changes
 
 
 def my_days_to_keep(user_id: int) -> list[str]:
     """Return My day of each of the user's productions, for their phone to keep."""
-    return [url_for("callsheets.my_day", production_id=person.production_id)
-            for person in memberships(user_id)]
+    return [url_for("callsheets.my_day", production_id=person.production_id) for person in memberships(user_id)]

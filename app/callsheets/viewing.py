@@ -1,4 +1,5 @@
 """Reading a call sheet snapshot: who is called and how, and what a given viewer may see."""
+
 import sqlalchemy as sa
 
 from app.crew.models import Person, may_see_phone
@@ -17,8 +18,16 @@ def for_viewer(content: dict, viewer) -> dict:
     follows each person's sharing choice as it is now, not as it was at publishing.
     """
     ids = {entry["id"] for entry in _people_on(content)}
-    owners = {person.id: person for person in db.session.scalars(sa.select(Person).where(
-        Person.production_id == viewer.production_id, Person.id.in_(ids)))} if ids else {}
+    owners = (
+        {
+            person.id: person
+            for person in db.session.scalars(
+                sa.select(Person).where(Person.production_id == viewer.production_id, Person.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
 
     def visible(entry: dict) -> dict:
         if may_see_phone(viewer, owners.get(entry["id"])):
@@ -59,21 +68,36 @@ def called_people(content: dict) -> dict[int, dict]:
     for entry in content["cast"]:
         department = departments.get(entry.get("department_id"), {"name": "Cast", "notes": "", "call": None})
         people[entry["id"]] = {
-            "name": entry["name"], "call": entry["call"], "pickup": entry["pickup"],
-            "hmu": entry.get("hmu"), "on_set": entry.get("on_set"), "notes": entry.get("notes") or "",
-            "scenes": scenes_of.get(entry["id"], []), "department_id": entry.get("department_id"),
-            "department": department["name"], "department_notes": department["notes"],
-            "department_call": None, "cast": True,
+            "name": entry["name"],
+            "call": entry["call"],
+            "pickup": entry["pickup"],
+            "hmu": entry.get("hmu"),
+            "on_set": entry.get("on_set"),
+            "notes": entry.get("notes") or "",
+            "scenes": scenes_of.get(entry["id"], []),
+            "department_id": entry.get("department_id"),
+            "department": department["name"],
+            "department_notes": department["notes"],
+            "department_call": None,
+            "cast": True,
             "job": f"#{entry['number']} {entry['character']}".strip(),
         }
     for department in content["departments"]:
         for entry in department["crew"]:
             people[entry["id"]] = {
-                "name": entry["name"], "call": entry["call"], "pickup": None, "hmu": None, "on_set": None,
-                "notes": entry.get("notes") or "", "scenes": [],
-                "department_id": department["id"], "department": department["name"],
-                "department_notes": department["notes"], "department_call": department.get("call"),
-                "cast": False, "job": entry["job"],
+                "name": entry["name"],
+                "call": entry["call"],
+                "pickup": None,
+                "hmu": None,
+                "on_set": None,
+                "notes": entry.get("notes") or "",
+                "scenes": [],
+                "department_id": department["id"],
+                "department": department["name"],
+                "department_notes": department["notes"],
+                "department_call": department.get("call"),
+                "cast": False,
+                "job": entry["job"],
             }
     return people
 

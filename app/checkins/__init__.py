@@ -3,8 +3,11 @@
 
 def init_app(app):
     from app import sync
-    from app.checkins import models  # noqa: F401  (register tables)
-    from app.checkins import routes, service
+    from app.checkins import (
+        models,  # noqa: F401  (register tables)
+        routes,
+        service,
+    )
     from app.checkins.board import my_status
     from app.checkins.odd_times import phone_times
     from app.checkins.schemas import DayPayload, RunningLatePayload

@@ -1,4 +1,5 @@
 """Who is here, who is late and who has wrapped: the state of each person on a shoot day."""
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,7 +16,13 @@ from app.schedule.models import Production, ShootDay
 from app.timeutil import as_utc, format_clock, minutes_of_day, production_today, utcnow
 
 CHECKED_IN, WRAPPED, RUNNING, LATE, EXPECTED, NOT_CALLED = (
-    "Checked in", "Wrapped", "Running late", "Late", "Expected", "Not called")
+    "Checked in",
+    "Wrapped",
+    "Running late",
+    "Late",
+    "Expected",
+    "Not called",
+)
 # Events at the same corrected instant are ordered arrival, then wrap, so the order they
 # reached the server in never changes the outcome.
 _KIND_ORDER = {RUNNING_LATE: 0, ARRIVAL: 1, WRAP: 2}
@@ -46,18 +53,18 @@ class Row:
 
 def today_shoot_day(production: Production, now: datetime | None = None) -> ShootDay | None:
     """Return the production's shoot day for today in its own time zone, if it shoots today."""
-    return db.session.scalar(sa.select(ShootDay).where(
-        ShootDay.production_id == production.id,
-        ShootDay.date == production_today(production, now)))
+    return db.session.scalar(
+        sa.select(ShootDay).where(
+            ShootDay.production_id == production.id, ShootDay.date == production_today(production, now)
+        )
+    )
 
 
 def _sort_key(event: CheckIn):
-    return (as_utc(event.occurred_at), _KIND_ORDER[event.kind], event.eta or 0, event.by_hand,
-            event.op_id or "")
+    return (as_utc(event.occurred_at), _KIND_ORDER[event.kind], event.eta or 0, event.by_hand, event.op_id or "")
 
 
-def person_status(events: list[CheckIn], call: int | None, now_minutes: int,
-                  day: ShootDay, zone: str) -> Status:
+def person_status(events: list[CheckIn], call: int | None, now_minutes: int, day: ShootDay, zone: str) -> Status:
     """Derive a person's state from their events, whatever order they arrived in."""
     events = sorted(events, key=_sort_key)
     presence = [e for e in events if e.kind in (ARRIVAL, WRAP)]
@@ -65,9 +72,13 @@ def person_status(events: list[CheckIn], call: int | None, now_minutes: int,
         flags = [flag_text(e, zone, day) for e in presence if e.flag]
         last = presence[-1]
         shown = last if last.kind == WRAP else next(e for e in presence if e.kind == ARRIVAL)
-        return Status(WRAPPED if shown.kind == WRAP else CHECKED_IN,
-                      minutes_of_day(day.date, shown.occurred_at, zone), shown.by_hand,
-                      flags=flags, flagged=shown.flag is not None)
+        return Status(
+            WRAPPED if shown.kind == WRAP else CHECKED_IN,
+            minutes_of_day(day.date, shown.occurred_at, zone),
+            shown.by_hand,
+            flags=flags,
+            flagged=shown.flag is not None,
+        )
     late = [e for e in events if e.kind == RUNNING_LATE]
     if late:
         return Status(RUNNING, eta=late[-1].eta, note=late[-1].note)
@@ -99,8 +110,7 @@ def published_calls(day: ShootDay) -> tuple[CallSheetRevision | None, dict[int, 
     return revision, called_people(revision.content) if revision else {}
 
 
-def board(day: ShootDay, zone: str, calls: dict[int, dict],
-          now: datetime | None = None) -> tuple[list[Row], list[Row]]:
+def board(day: ShootDay, zone: str, calls: dict[int, dict], now: datetime | None = None) -> tuple[list[Row], list[Row]]:
     """Return the called people with their states, and the people not called that day.
 
     `calls` are the published call sheet's (`published_calls`): the board shows the calls the
@@ -113,15 +123,17 @@ def board(day: ShootDay, zone: str, calls: dict[int, dict],
         person_events = events.get(call.person.id, [])
         published = calls.get(call.person.id)
         minutes = published["call"] if published else None
-        row = Row(call.person, minutes, published is not None,
-                  person_status(person_events, minutes, now_minutes, day, zone))
+        row = Row(
+            call.person, minutes, published is not None, person_status(person_events, minutes, now_minutes, day, zone)
+        )
         (called if published or person_events else uncalled).append(row)
     return called, uncalled
 
 
 def my_status(person: Person, day: ShootDay, now: datetime | None = None) -> Status:
     """Return one person's own state on a day (for their check-in button)."""
-    events = list(db.session.scalars(sa.select(CheckIn).where(
-        CheckIn.shoot_day_id == day.id, CheckIn.person_id == person.id)))
+    events = list(
+        db.session.scalars(sa.select(CheckIn).where(CheckIn.shoot_day_id == day.id, CheckIn.person_id == person.id))
+    )
     zone = person.production.timezone
     return person_status(events, None, minutes_of_day(day.date, now or utcnow(), zone), day, zone)

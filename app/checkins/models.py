@@ -1,4 +1,5 @@
 """Arrivals, wraps and running-late updates."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,8 +20,7 @@ class CheckIn(db.Model):
     __tablename__ = "checkins"
     __table_args__ = (sa.Index("ix_checkins_shoot_day_id_person_id", "shoot_day_id", "person_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     shoot_day_id: Mapped[int] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(sa.String(20))

@@ -5,6 +5,7 @@ Judged against the person's PUBLISHED call (what their phone shows) at the corre
 never refused: the event is stored with a flag the today board shows, and whether the person
 answered the phone's "Are you sure?" (sync/PROTOCOL.md *Sane times*).
 """
+
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -52,8 +53,13 @@ def published_call(day: ShootDay, person: Person) -> int | None:
 
 def first_arrival(day: ShootDay, person_id: int) -> datetime | None:
     """Return the person's earliest recorded check-in on the day (corrected time), or None."""
-    return as_utc(db.session.scalar(sa.select(sa.func.min(CheckIn.occurred_at)).where(
-        CheckIn.shoot_day_id == day.id, CheckIn.person_id == person_id, CheckIn.kind == ARRIVAL)))
+    return as_utc(
+        db.session.scalar(
+            sa.select(sa.func.min(CheckIn.occurred_at)).where(
+                CheckIn.shoot_day_id == day.id, CheckIn.person_id == person_id, CheckIn.kind == ARRIVAL
+            )
+        )
+    )
 
 
 def judge(kind: str, day: ShootDay, person: Person, at: datetime) -> str | None:
@@ -85,10 +91,18 @@ def flag_wraps_before(arrival: CheckIn, day: ShootDay) -> None:
     an earlier-tapped check-in lands, so the outcome never depends on arrival order."""
     arrived = to_the_minute(arrival.occurred_at)
     # One query in the usual case (no wrap before this check-in); the first check-in only then.
-    wraps = [wrap for wrap in db.session.scalars(sa.select(CheckIn).where(
-        CheckIn.shoot_day_id == day.id, CheckIn.person_id == arrival.person_id, CheckIn.kind == WRAP,
-        sa.or_(CheckIn.flag.is_(None), CheckIn.flag.startswith(BEFORE_CHECK_IN))))
-        if to_the_minute(wrap.occurred_at) < arrived]
+    wraps = [
+        wrap
+        for wrap in db.session.scalars(
+            sa.select(CheckIn).where(
+                CheckIn.shoot_day_id == day.id,
+                CheckIn.person_id == arrival.person_id,
+                CheckIn.kind == WRAP,
+                sa.or_(CheckIn.flag.is_(None), CheckIn.flag.startswith(BEFORE_CHECK_IN)),
+            )
+        )
+        if to_the_minute(wrap.occurred_at) < arrived
+    ]
     if not wraps:
         return
     first = first_arrival(day, arrival.person_id)
@@ -103,7 +117,9 @@ def phone_times(person: Person, day: ShootDay) -> dict:
     zone = person.production.timezone
     call = published_call(day, person)
     arrived = first_arrival(day, person.id)
-    return {"call_at": instant_at(day.date, call, zone).isoformat() if call is not None else "",
-            "call": format_clock(call) if call is not None else "",
-            "window": current_app.config["CHECKIN_EARLY_WINDOW_MINUTES"],
-            "checked_in_at": arrived.isoformat() if arrived else ""}
+    return {
+        "call_at": instant_at(day.date, call, zone).isoformat() if call is not None else "",
+        "call": format_clock(call) if call is not None else "",
+        "window": current_app.config["CHECKIN_EARLY_WINDOW_MINUTES"],
+        "checked_in_at": arrived.isoformat() if arrived else "",
+    }

@@ -1,4 +1,5 @@
 """The live today board and check-in by hand."""
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request, url_for
 from marshmallow import ValidationError
@@ -20,8 +21,11 @@ bp = Blueprint("checkins", __name__, url_prefix="/p/<int:production_id>")
 
 def boards_to_keep(user_id: int) -> list[str]:
     """Return the today board of each production the user coordinates, for their device to keep."""
-    offices = db.session.scalars(sa.select(Person.production_id).where(
-        Person.user_id == user_id, Person.role == COORDINATOR).order_by(Person.production_id))
+    offices = db.session.scalars(
+        sa.select(Person.production_id)
+        .where(Person.user_id == user_id, Person.role == COORDINATOR)
+        .order_by(Person.production_id)
+    )
     return [url_for("checkins.today", production_id=production_id) for production_id in offices]
 
 
@@ -29,8 +33,18 @@ def _render_board(production: Production, day: ShootDay | None, status: int = 20
     revision, calls = published_calls(day) if day else (None, {})
     called, uncalled = board(day, production.timezone, calls) if day else ([], [])
     now_minutes = minutes_of_day(day.date, utcnow(), production.timezone) if day else None
-    return render("checkins/today.html", "board", status, production=production, day=day, revision=revision,
-                  called=called, uncalled=uncalled, now_minutes=now_minutes, message=message)
+    return render(
+        "checkins/today.html",
+        "board",
+        status,
+        production=production,
+        day=day,
+        revision=revision,
+        called=called,
+        uncalled=uncalled,
+        now_minutes=now_minutes,
+        message=message,
+    )
 
 
 def _board_day(production: Production) -> ShootDay | None:
@@ -60,12 +74,12 @@ def check_in_by_hand(production_id: int):
     except ValidationError:
         abort(422, "Choose who to check in.")
     day = in_production(ShootDay, form["shoot_day_id"], production_id)
-    result = apply_now(form["op_id"], production_id, "check_in",
-                       {"shoot_day_id": day.id, "person_id": form["person_id"]})
+    result = apply_now(
+        form["op_id"], production_id, "check_in", {"shoot_day_id": day.id, "person_id": form["person_id"]}
+    )
     db.session.commit()
     if result["status"] == "rejected":
         return _render_board(production, day, 422, result["message"])
     if not htmx_request():
         return redirect(url_for(".today", production_id=production_id, day=day.id), 303)
     return _render_board(production, day)
-

@@ -1,4 +1,5 @@
 """Marshmallow schemas for the check-in operations' payloads and the hand check-in form."""
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.bounds import Id, form_id

@@ -3,12 +3,14 @@
 
 def init_app(app):
     from app import sync
-    from app.crew import models  # noqa: F401  (register tables)
-    from app.crew import routes_import  # noqa: F401  (registers on the crew blueprint)
+    from app.crew import (
+        models,  # noqa: F401  (register tables)
+        routes_import,  # noqa: F401  (registers on the crew blueprint)
+    )
+    from app.crew.membership import memberships_by_production
     from app.crew.routes import bp
     from app.crew.routes_access import bp as access_bp
     from app.crew.schemas import format_offset
-    from app.crew.membership import memberships_by_production
 
     app.register_blueprint(bp)
     app.register_blueprint(access_bp)

@@ -1,4 +1,5 @@
 """Crew lists from CSV: read the file, check every row, plan new people and merges, then apply."""
+
 import base64
 import binascii
 import csv
@@ -13,9 +14,12 @@ from app.crew.schemas import CrewRowSchema
 from app.extensions import db
 
 COLUMNS = {  # our name: the headings we recognise, compared without case
-    "name": ("name", "full name"), "position": ("position", "job title", "job"),
-    "department": ("department", "dept"), "email": ("email", "e-mail", "email address"),
-    "phone": ("phone", "mobile", "phone number"), "cast_number": ("cast number", "cast no", "cast #", "cast"),
+    "name": ("name", "full name"),
+    "position": ("position", "job title", "job"),
+    "department": ("department", "dept"),
+    "email": ("email", "e-mail", "email address"),
+    "phone": ("phone", "mobile", "phone number"),
+    "cast_number": ("cast number", "cast no", "cast #", "cast"),
 }
 REQUIRED = ("name", "department")
 MAX_ROWS = 2000
@@ -46,8 +50,9 @@ class Row:
         if self.same_as:
             return f"Same email as row {self.same_as}: merged into it"
         if self.existing:
-            return f"Merge into {self.existing.name}" + (f" ({', '.join(self.changes)})" if self.changes else
-                                                         " (nothing changes)")
+            return f"Merge into {self.existing.name}" + (
+                f" ({', '.join(self.changes)})" if self.changes else " (nothing changes)"
+            )
         return "New person"
 
 
@@ -81,8 +86,11 @@ def uncarry(text: str, max_bytes: int) -> bytes:
 def check_size(content: bytes, max_bytes: int) -> bytes:
     """Refuse an empty or oversized file."""
     if len(content) > max_bytes:
-        raise UnreadableFile(f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is "
-                             f"{max_bytes / 1024 / 1024:.0f} MB. Split the crew list into smaller files.", 413)
+        raise UnreadableFile(
+            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is "
+            f"{max_bytes / 1024 / 1024:.0f} MB. Split the crew list into smaller files.",
+            413,
+        )
     if not content.strip():
         raise UnreadableFile("The file is empty.")
     return content
@@ -92,8 +100,10 @@ def _text(content: bytes) -> str:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableFile("The file is not UTF-8 text (perhaps Windows-1252 or UTF-16). In your spreadsheet, "
-                             "save it as “CSV UTF-8” and upload it again.") from error
+        raise UnreadableFile(
+            "The file is not UTF-8 text (perhaps Windows-1252 or UTF-16). In your spreadsheet, "
+            "save it as “CSV UTF-8” and upload it again."
+        ) from error
     if "\x00" in text:
         raise UnreadableFile("This does not look like a CSV file. Save the crew list as “CSV UTF-8”.")
     return text
@@ -116,8 +126,10 @@ def _records(text: str) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
             columns[ours] = found[0]
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise UnreadableFile(f"The file has no {' or '.join('“%s”' % m for m in missing)} column. The first row "
-                             "must name the columns: name, position, department, email, phone, cast number.")
+        raise UnreadableFile(
+            f"The file has no {' or '.join('“%s”' % m for m in missing)} column. The first row "
+            "must name the columns: name, position, department, email, phone, cast number."
+        )
     rows = [(number, cells) for number, cells in enumerate(records[1:], start=2) if any(c.strip() for c in cells)]
     if not rows:
         raise UnreadableFile("The file names its columns but has no rows of people.")
@@ -158,15 +170,19 @@ def _merge_into(first: Row, row: Row) -> None:
         if first.data.get(key) in (None, ""):
             first.data[key] = value
         elif key in ("department", "cast_number") and str(first.data[key]).lower() != str(value).lower():
-            row.problems.append(f"Same email as row {first.number} but a different {key.replace('_', ' ')} "
-                                f"({value}, not {first.data[key]}).")
+            row.problems.append(
+                f"Same email as row {first.number} but a different {key.replace('_', ' ')} "
+                f"({value}, not {first.data[key]})."
+            )
 
 
 def plan_import(production_id: int, content: bytes) -> Plan:
     """Read and check a crew list against the production; nothing is written."""
     rows = read_rows(content)
-    departments = {d.name.lower(): d for d in db.session.scalars(
-        sa.select(Department).where(Department.production_id == production_id))}
+    departments = {
+        d.name.lower(): d
+        for d in db.session.scalars(sa.select(Department).where(Department.production_id == production_id))
+    }
     people = db.session.scalars(sa.select(Person).where(Person.production_id == production_id)).all()
     by_email = {person.email.lower(): person for person in people if person.email}
     by_cast = {person.cast_number: person for person in people if person.cast_number is not None}
@@ -199,14 +215,24 @@ def plan_import(production_id: int, content: bytes) -> Plan:
 def _person_values(row: Row, departments: dict[str, Department]) -> dict:
     data = row.data
     department = departments.get((data.get("department") or "").lower())
-    found = {"name": data.get("name"), "job_title": data.get("position"), "phone": data.get("phone"),
-             "department_id": department.id if department else None, "cast_number": data.get("cast_number")}
+    found = {
+        "name": data.get("name"),
+        "job_title": data.get("position"),
+        "phone": data.get("phone"),
+        "department_id": department.id if department else None,
+        "cast_number": data.get("cast_number"),
+    }
     return {key: value for key, value in found.items() if value not in (None, "")}
 
 
 def _changes(person: Person, values: dict) -> list[str]:
-    labels = {"name": "name", "job_title": "position", "phone": "phone", "department_id": "department",
-              "cast_number": "cast number"}
+    labels = {
+        "name": "name",
+        "job_title": "position",
+        "phone": "phone",
+        "department_id": "department",
+        "cast_number": "cast number",
+    }
     return [labels[key] for key, value in values.items() if getattr(person, key) != value]
 
 
@@ -214,8 +240,10 @@ def apply_import(production_id: int, plan: Plan) -> tuple[int, int]:
     """Add the new people and update the merged ones; return (added, updated). Never commits."""
     if not plan.clean:
         raise ValueError("A crew list with problems is never imported.")
-    departments = {d.name.lower(): d for d in db.session.scalars(
-        sa.select(Department).where(Department.production_id == production_id))}
+    departments = {
+        d.name.lower(): d
+        for d in db.session.scalars(sa.select(Department).where(Department.production_id == production_id))
+    }
     added = updated = 0
     for row in plan.rows:
         if row.same_as:

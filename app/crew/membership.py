@@ -1,4 +1,5 @@
 """A signed-in user's membership of a production: every production query starts here."""
+
 import sqlalchemy as sa
 from flask import abort
 
@@ -12,8 +13,9 @@ def membership(production_id: int) -> Person:
     user = current_user()
     if user is None:
         abort(404)
-    person = db.session.scalar(sa.select(Person).where(
-        Person.production_id == production_id, Person.user_id == user.id))
+    person = db.session.scalar(
+        sa.select(Person).where(Person.production_id == production_id, Person.user_id == user.id)
+    )
     if person is None:
         abort(404)
     return person
@@ -31,15 +33,19 @@ def runs_another_office(user_id: int | None, production_id: int) -> bool:
     """Return True when the account coordinates a production other than production_id."""
     if user_id is None:
         return False
-    return db.session.scalar(sa.select(sa.func.count(Person.id)).where(
-        Person.user_id == user_id, Person.production_id != production_id,
-        Person.role == COORDINATOR)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Person.id)).where(
+                Person.user_id == user_id, Person.production_id != production_id, Person.role == COORDINATOR
+            )
+        )
+        > 0
+    )
 
 
 def in_production(model, object_id: int, production_id: int):
     """Load one object of a production; other productions' objects are 404."""
-    found = db.session.scalar(sa.select(model).where(
-        model.id == object_id, model.production_id == production_id))
+    found = db.session.scalar(sa.select(model).where(model.id == object_id, model.production_id == production_id))
     if found is None:
         abort(404)
     return found
@@ -47,8 +53,7 @@ def in_production(model, object_id: int, production_id: int):
 
 def memberships(user_id: int) -> list[Person]:
     """Return every membership of a user, production by production."""
-    return list(db.session.scalars(sa.select(Person).where(Person.user_id == user_id)
-                                   .order_by(Person.production_id)))
+    return list(db.session.scalars(sa.select(Person).where(Person.user_id == user_id).order_by(Person.production_id)))
 
 
 def memberships_by_production(user_id: int) -> dict[int, Person]:

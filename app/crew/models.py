@@ -1,4 +1,5 @@
 """Departments and the people of a production, with their contact privacy."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,8 +14,7 @@ class Department(db.Model):
     __tablename__ = "departments"
     __table_args__ = (sa.UniqueConstraint("production_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     sort_order: Mapped[int] = mapped_column(default=0)
     # Department call = general crew call + this offset (minutes, may be negative).
@@ -33,8 +33,7 @@ class Person(db.Model):
         sa.UniqueConstraint("production_id", "cast_number"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -43,8 +42,7 @@ class Person(db.Model):
     share_email: Mapped[bool] = mapped_column(default=False)
     role: Mapped[str] = mapped_column(sa.String(20), default=CREW)
     job_title: Mapped[str] = mapped_column(sa.String(120), default="")
-    department_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("departments.id", ondelete="SET NULL"), index=True)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id", ondelete="SET NULL"), index=True)
     is_department_head: Mapped[bool] = mapped_column(default=False)
     cast_number: Mapped[int | None] = mapped_column()
     character: Mapped[str] = mapped_column(sa.String(120), default="")

@@ -1,4 +1,5 @@
 """The production office's crew list: add, change and remove people."""
+
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -7,12 +8,12 @@ from app.auth.permissions import login_required
 from app.auth.service import end_sessions_if_on_no_production
 from app.bounds import query_id
 from app.crew import service
-from app.forms import clash, field_errors
 from app.crew.membership import coordination, in_production
 from app.crew.models import Person
 from app.crew.schemas import PersonSchema
 from app.crew.service import Rejected
 from app.extensions import db
+from app.forms import clash, field_errors
 from app.web import render, wants_fragment
 
 bp = Blueprint("crew", __name__, url_prefix="/p/<int:production_id>/crew")
@@ -21,10 +22,18 @@ bp.register_error_handler(IntegrityError, clash)
 
 def crew_page(me: Person, status: int = 200, new: dict | None = None, edit: dict | None = None):
     """Render the crew list (or only its people block for htmx)."""
-    return render("crew/crew.html", "people", status, production=me.production, me=me, section="crew",
-                  groups=service.people_by_department(me.production_id),
-                  department_options=[(d.id, d.name) for d in service.departments(me.production_id)],
-                  new=new or {"form": {"role": "crew"}, "errors": {}}, edit=edit)
+    return render(
+        "crew/crew.html",
+        "people",
+        status,
+        production=me.production,
+        me=me,
+        section="crew",
+        groups=service.people_by_department(me.production_id),
+        department_options=[(d.id, d.name) for d in service.departments(me.production_id)],
+        new=new or {"form": {"role": "crew"}, "errors": {}},
+        edit=edit,
+    )
 
 
 def _edit_state(person: Person, form: dict | None = None, errors: dict | None = None) -> dict:

@@ -1,4 +1,5 @@
 """A person's access to Callboard, run by the production office: invite links, sign out everywhere."""
+
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, url_for
@@ -26,8 +27,7 @@ def invite_person(production_id: int, person_id: int):
     db.session.commit()
     zone = ZoneInfo(person.production.timezone)
     expires = as_utc(invite.expires_at).astimezone(zone).strftime("%a %-d %b, %H:%M")
-    return _access_card(person, invite_url=url_for("auth.invite", token=token, _external=True),
-                        expires=expires)
+    return _access_card(person, invite_url=url_for("auth.invite", token=token, _external=True), expires=expires)
 
 
 @bp.post("/sessions/end")

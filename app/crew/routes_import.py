@@ -1,4 +1,5 @@
 """Crew list import from CSV: upload, preview every row's problems, then import a clean file."""
+
 from flask import current_app, g, redirect, request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -17,8 +18,17 @@ PAGE = "crew/import.html"
 
 def import_page(me, status: int = 200, plan=None, problem: str | None = None, done=None):
     """Render the import screen: the upload form, a preview, or what was imported."""
-    return render(PAGE, status=status, production=me.production, me=me, section="crew", plan=plan,
-                  problem=problem, done=done, max_mb=current_app.config["CSV_IMPORT_MAX_BYTES"] / 1024 / 1024)
+    return render(
+        PAGE,
+        status=status,
+        production=me.production,
+        me=me,
+        section="crew",
+        plan=plan,
+        problem=problem,
+        done=done,
+        max_mb=current_app.config["CSV_IMPORT_MAX_BYTES"] / 1024 / 1024,
+    )
 
 
 def _too_large_message() -> str:
@@ -81,5 +91,4 @@ def confirm_import(production_id: int):
         return import_page(me, 422, plan=plan)
     added, updated = importer.apply_import(production_id, plan)
     db.session.commit()
-    return redirect(url_for("crew.import_crew", production_id=production_id, added=added, updated=updated),
-                    code=303)
+    return redirect(url_for("crew.import_crew", production_id=production_id, added=added, updated=updated), code=303)

@@ -1,4 +1,5 @@
 """Input schemas for departments and people; shared form conventions and the offset field."""
+
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
@@ -115,36 +116,50 @@ class RestHours(fields.Field):
 
 
 class DepartmentSchema(FormSchema):
-    name = fields.String(required=True, validate=[validate.Length(
-        min=1, max=80, error="Give the department a name (up to 80 characters)."), printable],
-        error_messages={"required": "Give the department a name."})
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=80, error="Give the department a name (up to 80 characters)."), printable],
+        error_messages={"required": "Give the department a name."},
+    )
     call_offset = Offset(allow_none=True, load_default=None)
 
 
 class MoveSchema(FormSchema):
-    direction = fields.String(required=True, validate=validate.OneOf(
-        ("up", "down"), error="Move up or down."))
+    direction = fields.String(required=True, validate=validate.OneOf(("up", "down"), error="Move up or down."))
 
 
 class PersonSchema(FormSchema):
-    name = fields.String(required=True, validate=[validate.Length(
-        min=1, max=120, error="Enter a name (up to 120 characters)."), printable],
-        error_messages={"required": "Enter a name."})
-    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254),
-                         error_messages={"invalid": "Enter an email address like name@example.com."})
-    phone = fields.String(load_default="", validate=[
-        validate.Length(max=40, error="Keep the phone number under 40 characters."),
-        validate.Regexp(PHONE, error="Use digits, spaces and + ( ) - only.")])
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=120, error="Enter a name (up to 120 characters)."), printable],
+        error_messages={"required": "Enter a name."},
+    )
+    email = fields.Email(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=254),
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    phone = fields.String(
+        load_default="",
+        validate=[
+            validate.Length(max=40, error="Keep the phone number under 40 characters."),
+            validate.Regexp(PHONE, error="Use digits, spaces and + ( ) - only."),
+        ],
+    )
     share_phone = fields.Boolean(load_default=False)
     share_email = fields.Boolean(load_default=False)
-    role = fields.String(load_default="crew", validate=validate.OneOf(
-        ROLES, error="Choose coordinator or crew."))
+    role = fields.String(load_default="crew", validate=validate.OneOf(ROLES, error="Choose coordinator or crew."))
     job_title = fields.String(load_default="", validate=[validate.Length(max=120), printable])
     department_id = form_id("Choose one of the production's departments.", allow_none=True, load_default=None)
     is_department_head = fields.Boolean(load_default=False)
-    cast_number = fields.Integer(allow_none=True, load_default=None, strict=False, validate=validate.Range(
-        min=1, max=999, error="Cast numbers run from 1 to 999."),
-        error_messages={"invalid": "A cast number is a whole number, like 4."})
+    cast_number = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        strict=False,
+        validate=validate.Range(min=1, max=999, error="Cast numbers run from 1 to 999."),
+        error_messages={"invalid": "A cast number is a whole number, like 4."},
+    )
     character = fields.String(load_default="", validate=[validate.Length(max=120), printable])
     min_rest = RestHours(allow_none=True, load_default=None)
 
@@ -163,26 +178,39 @@ class PersonSchema(FormSchema):
 class CarriedImportSchema(FormSchema):
     """The crew list a preview carries forward to the import step (base64, checked again there)."""
 
-    content = fields.String(required=True, validate=validate.Length(min=1, error="Upload the file again."),
-                            error_messages={"required": "Upload the file again."})
+    content = fields.String(
+        required=True,
+        validate=validate.Length(min=1, error="Upload the file again."),
+        error_messages={"required": "Upload the file again."},
+    )
 
 
 class CrewRowSchema(FormSchema):
     """One row of an imported crew list; messages follow the offending value, e.g. “ravi@” is not …"""
 
-    name = fields.String(required=True, validate=[
-        validate.Length(min=1, max=120, error="is longer than 120 characters."), ROW_PRINTABLE])
-    position = fields.String(load_default="", validate=[
-        validate.Length(max=120, error="is longer than 120 characters."), ROW_PRINTABLE])
-    department = fields.String(load_default="", validate=[validate.Length(max=80, error="is longer than 80 characters."),
-                                                         ROW_PRINTABLE])
+    name = fields.String(
+        required=True, validate=[validate.Length(min=1, max=120, error="is longer than 120 characters."), ROW_PRINTABLE]
+    )
+    position = fields.String(
+        load_default="", validate=[validate.Length(max=120, error="is longer than 120 characters."), ROW_PRINTABLE]
+    )
+    department = fields.String(
+        load_default="", validate=[validate.Length(max=80, error="is longer than 80 characters."), ROW_PRINTABLE]
+    )
     email = fields.Email(allow_none=True, load_default=None, error_messages={"invalid": "is not an email address."})
-    phone = fields.String(load_default="", validate=[
-        validate.Length(max=40, error="is longer than 40 characters."),
-        validate.Regexp(PHONE, error="is not a phone number (use digits, spaces and + ( ) - only).")])
-    cast_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
-        min=1, max=999, error="is not a cast number from 1 to 999."),
-        error_messages={"invalid": "is not a cast number from 1 to 999."})
+    phone = fields.String(
+        load_default="",
+        validate=[
+            validate.Length(max=40, error="is longer than 40 characters."),
+            validate.Regexp(PHONE, error="is not a phone number (use digits, spaces and + ( ) - only)."),
+        ],
+    )
+    cast_number = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=999, error="is not a cast number from 1 to 999."),
+        error_messages={"invalid": "is not a cast number from 1 to 999."},
+    )
 
     @pre_load
     def lower_email(self, data, **kwargs):

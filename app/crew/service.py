@@ -1,4 +1,5 @@
 """Departments and people of a production: add, change, reorder, remove. Never commits."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -6,20 +7,41 @@ from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
 from app.sync import Rejected  # noqa: F401  (the one refusal; imported from here by older views)
 
-PERSON_FIELDS = ("name", "email", "phone", "share_phone", "share_email", "role", "job_title",
-                 "department_id", "is_department_head", "cast_number", "character", "min_rest")
+PERSON_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "share_phone",
+    "share_email",
+    "role",
+    "job_title",
+    "department_id",
+    "is_department_head",
+    "cast_number",
+    "character",
+    "min_rest",
+)
 
 
 def departments(production_id: int) -> list[Department]:
     """Return the production's departments in call sheet order."""
-    return list(db.session.scalars(sa.select(Department).where(
-        Department.production_id == production_id).order_by(Department.sort_order, Department.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Department)
+            .where(Department.production_id == production_id)
+            .order_by(Department.sort_order, Department.id)
+        )
+    )
 
 
 def _check_department_name(production_id: int, name: str, department_id: int | None = None) -> None:
-    clash = db.session.scalar(sa.select(Department).where(
-        Department.production_id == production_id,
-        sa.func.lower(Department.name) == name.lower(), Department.id != (department_id or 0)))
+    clash = db.session.scalar(
+        sa.select(Department).where(
+            Department.production_id == production_id,
+            sa.func.lower(Department.name) == name.lower(),
+            Department.id != (department_id or 0),
+        )
+    )
     if clash is not None:
         raise Rejected.on("name", f"There is already a {clash.name} department.")
 
@@ -27,10 +49,15 @@ def _check_department_name(production_id: int, name: str, department_id: int | N
 def add_department(production_id: int, name: str, call_offset: int | None) -> Department:
     """Add a department at the end of the call sheet order."""
     _check_department_name(production_id, name)
-    last = db.session.scalar(sa.select(sa.func.max(Department.sort_order)).where(
-        Department.production_id == production_id))
-    department = Department(production_id=production_id, name=name, call_offset=call_offset or 0,
-                            sort_order=(last if last is not None else -1) + 1)
+    last = db.session.scalar(
+        sa.select(sa.func.max(Department.sort_order)).where(Department.production_id == production_id)
+    )
+    department = Department(
+        production_id=production_id,
+        name=name,
+        call_offset=call_offset or 0,
+        sort_order=(last if last is not None else -1) + 1,
+    )
     db.session.add(department)
     db.session.flush()
     return department
@@ -56,9 +83,12 @@ def move_department(department: Department, direction: str) -> None:
 
 def people_by_department(production_id: int) -> list[tuple[Department | None, list[Person]]]:
     """Return the production's people grouped by department, in call sheet order."""
-    people = db.session.scalars(sa.select(Person).where(Person.production_id == production_id)
-                                .options(selectinload(Person.user))
-                                .order_by(Person.cast_number.is_(None), Person.cast_number, Person.name)).all()
+    people = db.session.scalars(
+        sa.select(Person)
+        .where(Person.production_id == production_id)
+        .options(selectinload(Person.user))
+        .order_by(Person.cast_number.is_(None), Person.cast_number, Person.name)
+    ).all()
     groups = [(department, []) for department in departments(production_id)]
     index = {department.id: members for department, members in groups}
     unassigned = []
@@ -72,12 +102,18 @@ def people_by_department(production_id: int) -> list[tuple[Department | None, li
 def _check_person(production_id: int, data: dict, person_id: int | None = None) -> None:
     errors: dict[str, list[str]] = {}
     others = sa.and_(Person.production_id == production_id, Person.id != (person_id or 0))
-    if data.get("department_id") is not None and db.session.scalar(sa.select(Department.id).where(
-            Department.id == data["department_id"], Department.production_id == production_id)) is None:
+    if (
+        data.get("department_id") is not None
+        and db.session.scalar(
+            sa.select(Department.id).where(
+                Department.id == data["department_id"], Department.production_id == production_id
+            )
+        )
+        is None
+    ):
         errors["department_id"] = ["Choose one of the production's departments."]
     if data.get("email"):
-        clash = db.session.scalar(sa.select(Person).where(
-            others, sa.func.lower(Person.email) == data["email"].lower()))
+        clash = db.session.scalar(sa.select(Person).where(others, sa.func.lower(Person.email) == data["email"].lower()))
         if clash is not None:
             errors["email"] = [f"{data['email']} is already on this production ({clash.name})."]
     if data.get("cast_number") is not None:

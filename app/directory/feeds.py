@@ -1,5 +1,6 @@
 """Private calendar feeds: a person's calls from published call sheets, the office's shoot days."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -47,18 +48,22 @@ def call_event(person: Person, day: ShootDay, revision: CallSheetRevision, zone:
         return None
     start = instant_at(day.date, entry["call"], zone)
     wrap = content["day"].get("wrap")
-    end = instant_at(day.date, wrap, zone) if wrap is not None and wrap > entry["call"] else \
-        start + timedelta(minutes=DEFAULT_LENGTH)
-    link = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id,
-                   _external=True)
+    end = (
+        instant_at(day.date, wrap, zone)
+        if wrap is not None and wrap > entry["call"]
+        else start + timedelta(minutes=DEFAULT_LENGTH)
+    )
+    link = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id, _external=True)
     event = Event()
     event.add("uid", f"call-{person.id}-{day.id}@{DOMAIN}")
     event.add("sequence", revision.number)
     event.add("dtstamp", as_utc(revision.published_at))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", text(f"Call {format_clock(entry['call'])} · {content['production']['title']} "
-                              f"Day {content['day']['number']}"))
+    event.add(
+        "summary",
+        text(f"Call {format_clock(entry['call'])} · {content['production']['title']} Day {content['day']['number']}"),
+    )
     event.add("location", text(_place(content)))
     event.add("url", link)
     event.add("description", text(f"Revision {revision.number} ({revision.colour}). Call sheet: {link}"))
@@ -69,13 +74,16 @@ def shoot_day_event(day: ShootDay, revision: CallSheetRevision | None, zone: Zon
     """Return a shoot day as the office plans it (general call to estimated wrap, at its location),
     saying which call sheet revision the crew have, if any, and linking to it."""
     start = instant_at(day.date, day.general_call, zone)
-    end = instant_at(day.date, day.estimated_wrap, zone) if day.estimated_wrap and day.estimated_wrap > day.general_call \
+    end = (
+        instant_at(day.date, day.estimated_wrap, zone)
+        if day.estimated_wrap and day.estimated_wrap > day.general_call
         else start + timedelta(minutes=DEFAULT_LENGTH)
+    )
     place = day.location
     event = Event()
     event.add("uid", f"day-{day.id}@{DOMAIN}")
     event.add("sequence", day.version)
-    event.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+    event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", text(f"Shoot day {day.day_number} · general call {format_clock(day.general_call)}"))
@@ -86,12 +94,16 @@ def shoot_day_event(day: ShootDay, revision: CallSheetRevision | None, zone: Zon
         event.add("url", planning)
         event.add("description", text(f"Call sheet not published yet. Plan the day: {planning}"))
     else:
-        sheet = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id,
-                        _external=True)
+        sheet = url_for("callsheets.revision", production_id=day.production_id, revision_id=revision.id, _external=True)
         event.add("url", sheet)
-        event.add("description", text(f"Published: revision {revision.number} ({revision.colour}), call "
-                                      f"{format_clock(revision.content['day']['general_call'])}. "
-                                      f"Call sheet: {sheet}\nPlan the day: {planning}"))
+        event.add(
+            "description",
+            text(
+                f"Published: revision {revision.number} ({revision.colour}), call "
+                f"{format_clock(revision.content['day']['general_call'])}. "
+                f"Call sheet: {sheet}\nPlan the day: {planning}"
+            ),
+        )
     return event
 
 
@@ -104,8 +116,12 @@ def build_feed(person: Person) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", text(f"{production.title} · {person.name}"))
-    days = db.session.scalars(sa.select(ShootDay).where(ShootDay.production_id == production.id)
-                              .order_by(ShootDay.date).options(selectinload(ShootDay.location))).all()
+    days = db.session.scalars(
+        sa.select(ShootDay)
+        .where(ShootDay.production_id == production.id)
+        .order_by(ShootDay.date)
+        .options(selectinload(ShootDay.location))
+    ).all()
     published = latest_revisions(day.id for day in days)
     for day in days:
         revision = published.get(day.id)
@@ -123,9 +139,13 @@ def feed(feed_token: str):
     person = person_by_calendar_token(feed_token)
     if person is None:
         abort(404)
-    return build_feed(person), 200, {
-        "Content-Type": "text/calendar; charset=utf-8",
-        "Content-Disposition": 'inline; filename="callboard.ics"',
-        "Cache-Control": "private, no-cache",
-        "X-Robots-Tag": "noindex",
-    }
+    return (
+        build_feed(person),
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": 'inline; filename="callboard.ics"',
+            "Cache-Control": "private, no-cache",
+            "X-Robots-Tag": "noindex",
+        },
+    )

@@ -1,4 +1,5 @@
 """The crew directory, my profile and sharing, and the crew list as CSV for the office."""
+
 import re
 
 from flask import Blueprint, redirect, request, url_for
@@ -6,13 +7,13 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import login_required
-from app.forms import clash, field_errors
 from app.crew.membership import coordination, membership
 from app.crew.models import Person
 from app.crew.service import Rejected
 from app.directory import service
 from app.directory.schemas import ProfileSchema
 from app.extensions import db
+from app.forms import clash, field_errors
 from app.web import render
 
 bp = Blueprint("directory", __name__, url_prefix="/p/<int:production_id>")
@@ -24,16 +25,23 @@ bp.register_error_handler(IntegrityError, clash)  # an email taken at the same m
 def directory(production_id: int):
     """Show the crew by department with the numbers and emails this viewer may call or write to."""
     me = membership(production_id)
-    return render("directory/directory.html", me=me, production=me.production,
-                  groups=service.directory(me))
+    return render("directory/directory.html", me=me, production=me.production, groups=service.directory(me))
 
 
 def _profile_page(me: Person, form: dict | None = None, errors: dict | None = None, status: int = 200):
     form = form if form is not None else {key: getattr(me, key) for key in service.PROFILE_FIELDS}
-    feed_url = (url_for("calendar.feed", feed_token=me.calendar_token, _external=True)
-                if me.calendar_token else None)
-    return render("directory/me.html", "profile", status, me=me, production=me.production,
-                  form=form, errors=errors or {}, feed_url=feed_url, saved=request.args.get("saved"))
+    feed_url = url_for("calendar.feed", feed_token=me.calendar_token, _external=True) if me.calendar_token else None
+    return render(
+        "directory/me.html",
+        "profile",
+        status,
+        me=me,
+        production=me.production,
+        form=form,
+        errors=errors or {},
+        feed_url=feed_url,
+        saved=request.args.get("saved"),
+    )
 
 
 @bp.get("/me")
@@ -76,8 +84,12 @@ def crew_csv(production_id: int):
     """Download the crew list, private contacts and emergency contacts included, as CSV."""
     me = coordination(production_id)
     slug = re.sub(r"[^a-z0-9]+", "-", me.production.title.lower()).strip("-") or "crew"
-    return service.crew_csv(production_id).encode("utf-8"), 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{slug}-crew.csv"',
-        "Cache-Control": "no-store",
-    }
+    return (
+        service.crew_csv(production_id).encode("utf-8"),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{slug}-crew.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

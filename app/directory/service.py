@@ -1,4 +1,5 @@
 """Who may see which contact, a person's own profile, and the crew list as CSV. Never commits."""
+
 import csv
 import io
 import secrets
@@ -12,8 +13,21 @@ from app.extensions import db
 
 PROFILE_FIELDS = ("name", "phone", "email", "share_phone", "share_email", "emergency_name", "emergency_phone")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_HEADER = ("Department", "Name", "Position", "Role", "Head of department", "Cast number", "Character",
-              "Phone", "Phone shared", "Email", "Email shared", "Emergency contact", "Emergency phone")
+CSV_HEADER = (
+    "Department",
+    "Name",
+    "Position",
+    "Role",
+    "Head of department",
+    "Cast number",
+    "Character",
+    "Phone",
+    "Phone shared",
+    "Email",
+    "Email shared",
+    "Emergency contact",
+    "Emergency phone",
+)
 
 
 @dataclass
@@ -37,23 +51,37 @@ def listing(person: Person, viewer: Person) -> Listing:
     if person.is_cast and person.character:
         position = f"#{person.cast_number} {person.character}"
     private = viewer.is_coordinator
-    return Listing(person.id, person.name, position, person.is_department_head, person.is_coordinator,
-                   person.visible_phone(viewer), person.visible_email(viewer),
-                   person.emergency_name if private else "", person.emergency_phone if private else "")
+    return Listing(
+        person.id,
+        person.name,
+        position,
+        person.is_department_head,
+        person.is_coordinator,
+        person.visible_phone(viewer),
+        person.visible_email(viewer),
+        person.emergency_name if private else "",
+        person.emergency_phone if private else "",
+    )
 
 
 def directory(viewer: Person) -> list[tuple[Department | None, list[Listing]]]:
     """Return the production's people by department, as the viewer may see them."""
-    return [(department, [listing(person, viewer) for person in people])
-            for department, people in people_by_department(viewer.production_id)]
+    return [
+        (department, [listing(person, viewer) for person in people])
+        for department, people in people_by_department(viewer.production_id)
+    ]
 
 
 def update_profile(person: Person, data: dict) -> None:
     """Change a person's own name, contacts, sharing and emergency contact."""
     if data.get("email"):
-        clash = db.session.scalar(sa.select(Person.id).where(
-            Person.production_id == person.production_id, Person.id != person.id,
-            sa.func.lower(Person.email) == data["email"].lower()))
+        clash = db.session.scalar(
+            sa.select(Person.id).where(
+                Person.production_id == person.production_id,
+                Person.id != person.id,
+                sa.func.lower(Person.email) == data["email"].lower(),
+            )
+        )
         if clash is not None:
             raise Rejected.on("email", "Someone else on this production already uses that email.")
     for key in PROFILE_FIELDS:
@@ -88,9 +116,24 @@ def crew_csv(production_id: int) -> str:
     writer.writerow(CSV_HEADER)
     for department, people in people_by_department(production_id):
         for person in people:
-            writer.writerow([safe_cell(value) for value in (
-                department.name if department else "", person.name, person.job_title, person.role,
-                "yes" if person.is_department_head else "", person.cast_number, person.character,
-                person.phone, "yes" if person.share_phone else "no", person.email,
-                "yes" if person.share_email else "no", person.emergency_name, person.emergency_phone)])
+            writer.writerow(
+                [
+                    safe_cell(value)
+                    for value in (
+                        department.name if department else "",
+                        person.name,
+                        person.job_title,
+                        person.role,
+                        "yes" if person.is_department_head else "",
+                        person.cast_number,
+                        person.character,
+                        person.phone,
+                        "yes" if person.share_phone else "no",
+                        person.email,
+                        "yes" if person.share_email else "no",
+                        person.emergency_name,
+                        person.emergency_phone,
+                    )
+                ]
+            )
     return out.getvalue()

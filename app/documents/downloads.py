@@ -1,4 +1,5 @@
 """Serve a stored document version with headers that keep the browser safe."""
+
 import unicodedata
 from urllib.parse import quote
 
@@ -28,8 +29,10 @@ def file_response(version: DocumentVersion, store: DocumentStore, as_attachment:
     name = filetypes.download_name(version.filename, kind) if kind else version.filename
     stream = store.open(version.storage_key)
     response = current_app.response_class(
-        wrap_file(request.environ, stream), direct_passthrough=True,
-        mimetype=kind.content_type if kind else "application/octet-stream")
+        wrap_file(request.environ, stream),
+        direct_passthrough=True,
+        mimetype=kind.content_type if kind else "application/octet-stream",
+    )
     response.content_length = version.size
     response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", name)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -4,6 +4,7 @@ A small signature table instead of libmagic or the `filetype` package: we accept
 list of formats, must look inside ZIP and OLE2 containers to tell an office document from
 any other archive (an .msi installer is OLE2 too), and must check that text is UTF-8.
 """
+
 import io
 import unicodedata
 import zipfile
@@ -44,8 +45,10 @@ EXECUTABLES = (  # prefix, what a person would call it
     (b"\x7fELF", "a program (ELF)"),
     (b"MZ", "a Windows program"),
     (b"#!", "a script"),
-    (b"\xfe\xed\xfa\xce", "a macOS program"), (b"\xfe\xed\xfa\xcf", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"), (b"\xcf\xfa\xed\xfe", "a macOS program"),
+    (b"\xfe\xed\xfa\xce", "a macOS program"),
+    (b"\xfe\xed\xfa\xcf", "a macOS program"),
+    (b"\xce\xfa\xed\xfe", "a macOS program"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program"),
     (b"\xca\xfe\xba\xbe", "a program"),
 )
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
@@ -53,8 +56,10 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLE2_STREAMS = ((DOC, "WordDocument"), (XLS, "Workbook"), (XLS, "Book"), (PPT, "PowerPoint Document"))
 OOXML_PARTS = ((DOCX, "word/"), (XLSX, "xl/"), (PPTX, "ppt/"))
 ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS, ODP.content_type: ODP}
-UNSUPPORTED = ("That kind of file can't be kept here. Upload a PDF, an image (PNG, JPEG, WebP, HEIC), "
-               "an office document (Word, Excel, PowerPoint, OpenDocument) or plain text.")
+UNSUPPORTED = (
+    "That kind of file can't be kept here. Upload a PDF, an image (PNG, JPEG, WebP, HEIC), "
+    "an office document (Word, Excel, PowerPoint, OpenDocument) or plain text."
+)
 
 
 def sniff(data: bytes, filename: str = "") -> FileType:

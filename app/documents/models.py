@@ -1,4 +1,5 @@
 """Documents of a production, their versions, tags and the departments that may see them."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -47,8 +48,7 @@ document_departments = sa.Table(
     "document_departments",
     db.metadata,
     sa.Column("document_id", sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("department_id", sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True,
-              index=True),
+    sa.Column("department_id", sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -57,28 +57,27 @@ class Document(db.Model):
 
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(30))
     title: Mapped[str] = mapped_column(sa.String(200))
     visibility: Mapped[str] = mapped_column(sa.String(20))
-    shoot_day_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("shoot_days.id", ondelete="SET NULL"), index=True)
-    location_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("locations.id", ondelete="SET NULL"), index=True)
+    shoot_day_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="SET NULL"), index=True)
+    location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id", ondelete="SET NULL"), index=True)
     needed_on_location: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     shoot_day = relationship("ShootDay")
     location = relationship("Location")
-    departments = relationship("Department", secondary=document_departments,
-                               order_by="Department.sort_order")
-    tags = relationship("DocumentTag", order_by="DocumentTag.name", cascade="all, delete-orphan",
-                        passive_deletes=True)
-    versions = relationship("DocumentVersion", order_by="DocumentVersion.number.desc()",
-                            back_populates="document", cascade="all, delete-orphan",
-                            passive_deletes=True)
+    departments = relationship("Department", secondary=document_departments, order_by="Department.sort_order")
+    tags = relationship("DocumentTag", order_by="DocumentTag.name", cascade="all, delete-orphan", passive_deletes=True)
+    versions = relationship(
+        "DocumentVersion",
+        order_by="DocumentVersion.number.desc()",
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def is_archived(self) -> bool:
@@ -99,8 +98,7 @@ class Document(db.Model):
 
 class DocumentTag(db.Model):
     __tablename__ = "document_tags"
-    document_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
 
 
@@ -110,8 +108,7 @@ class DocumentVersion(db.Model):
     __tablename__ = "document_versions"
     __table_args__ = (sa.UniqueConstraint("document_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column()
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -3,6 +3,7 @@
 A published revision freezes the call sheet, never its paperwork: documents are live links,
 read on every view with their current version and current visibility, in one query.
 """
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -13,7 +14,6 @@ from app.crew.models import Person
 from app.documents.models import KINDS, Document, DocumentVersion, size_label
 from app.documents.service import visible_to
 from app.extensions import db
-
 
 # Listed in the order of KINDS: permits first, then agreements, insurance, maps, sides ...
 KIND_ORDER = sa.case({kind: order for order, kind in enumerate(KINDS)}, value=Document.kind, else_=len(KINDS))
@@ -59,9 +59,11 @@ class Paper:
 def _belongs(day_ids: list[int], location_ids: list[int]):
     """The SQL twin of Paper.belongs_to for any of the days."""
     no_day = Document.shoot_day_id.is_(None)
-    return sa.or_(Document.shoot_day_id.in_(day_ids),
-                  sa.and_(no_day, Document.location_id.in_(location_ids)),
-                  sa.and_(no_day, Document.location_id.is_(None), Document.needed_on_location.is_(True)))
+    return sa.or_(
+        Document.shoot_day_id.in_(day_ids),
+        sa.and_(no_day, Document.location_id.in_(location_ids)),
+        sa.and_(no_day, Document.location_id.is_(None), Document.needed_on_location.is_(True)),
+    )
 
 
 def paperwork(viewer: Person, places: Mapping[int, Iterable[int]]) -> list[Paper]:
@@ -76,16 +78,29 @@ def paperwork(viewer: Person, places: Mapping[int, Iterable[int]]) -> list[Paper
         return []
     location_ids = sorted({i for ids in places.values() for i in ids if i is not None})
     later = aliased(DocumentVersion)
-    newest = ~sa.exists().where(later.document_id == DocumentVersion.document_id,
-                                later.number > DocumentVersion.number)
+    newest = ~sa.exists().where(later.document_id == DocumentVersion.document_id, later.number > DocumentVersion.number)
     rows = db.session.execute(
-        sa.select(Document.id, Document.production_id, Document.title, Document.kind, Document.visibility,
-                  Document.needed_on_location, Document.shoot_day_id, Document.location_id,
-                  DocumentVersion.number, DocumentVersion.size)
+        sa.select(
+            Document.id,
+            Document.production_id,
+            Document.title,
+            Document.kind,
+            Document.visibility,
+            Document.needed_on_location,
+            Document.shoot_day_id,
+            Document.location_id,
+            DocumentVersion.number,
+            DocumentVersion.size,
+        )
         .join(DocumentVersion, sa.and_(DocumentVersion.document_id == Document.id, newest))
-        .where(Document.production_id == viewer.production_id, Document.archived_at.is_(None),
-               visible_to(viewer), _belongs(day_ids, location_ids))
-        .order_by(KIND_ORDER, Document.title, Document.id))
+        .where(
+            Document.production_id == viewer.production_id,
+            Document.archived_at.is_(None),
+            visible_to(viewer),
+            _belongs(day_ids, location_ids),
+        )
+        .order_by(KIND_ORDER, Document.title, Document.id)
+    )
     return [Paper(*row) for row in rows]
 
 

@@ -1,4 +1,5 @@
 """Production paperwork: list and search, upload, versions, edit, archive, download."""
+
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -8,8 +9,7 @@ from app.crew.membership import coordination, membership
 from app.documents import service
 from app.documents.downloads import file_response
 from app.documents.models import KINDS, VISIBILITIES
-from app.documents.schemas import (DocumentSchema, DownloadSchema, FilterSchema, UploadSchema,
-                                   VersionSchema, megabytes)
+from app.documents.schemas import DocumentSchema, DownloadSchema, FilterSchema, UploadSchema, VersionSchema, megabytes
 from app.documents.storage import document_store
 from app.extensions import db
 from app.web import render
@@ -31,9 +31,13 @@ def allow_large_uploads(endpoint, values):
 @bp.errorhandler(413)
 def too_large(error):
     limit = megabytes(current_app.config["DOCUMENT_MAX_BYTES"])
-    return render("error.html", status=413, code=413,
-                  message=f"That file is larger than {limit}, the most a document can be. "
-                          "Go back, export a smaller copy or split it into parts, and upload again.")
+    return render(
+        "error.html",
+        status=413,
+        code=413,
+        message=f"That file is larger than {limit}, the most a document can be. "
+        "Go back, export a smaller copy or split it into parts, and upload again.",
+    )
 
 
 def _visible(me, document_id: int):
@@ -51,17 +55,27 @@ def _form_data() -> dict:
 
 def _choices(me) -> dict:
     found = service.form_choices(me)
-    return {"kinds": list(KINDS.items()), "visibilities": VISIBILITIES, "departments": found["departments"],
-            "day_options": [(d.id, f"Day {d.day_number} · {d.date:%a %-d %b}") for d in found["days"]],
-            "location_options": [(place.id, place.name) for place in found["locations"]],
-            "department_options": [(d.id, d.name) for d in found["departments"]],
-            "tag_options": [(tag, tag) for tag in found["tags"]],
-            "max_bytes": current_app.config["DOCUMENT_MAX_BYTES"]}
+    return {
+        "kinds": list(KINDS.items()),
+        "visibilities": VISIBILITIES,
+        "departments": found["departments"],
+        "day_options": [(d.id, f"Day {d.day_number} · {d.date:%a %-d %b}") for d in found["days"]],
+        "location_options": [(place.id, place.name) for place in found["locations"]],
+        "department_options": [(d.id, d.name) for d in found["departments"]],
+        "tag_options": [(tag, tag) for tag in found["tags"]],
+        "max_bytes": current_app.config["DOCUMENT_MAX_BYTES"],
+    }
 
 
 def _detail_page(me, document, errors=None, status=200):
-    return render("documents/detail.html", status=status, me=me, document=document, errors=errors or {},
-                  max_bytes=current_app.config["DOCUMENT_MAX_BYTES"])
+    return render(
+        "documents/detail.html",
+        status=status,
+        me=me,
+        document=document,
+        errors=errors or {},
+        max_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
+    )
 
 
 @bp.get("/")
@@ -73,11 +87,20 @@ def index(production_id: int):
     try:
         filters = FilterSchema().load(args)
     except ValidationError as error:
-        return render("documents/index.html", "document_list", 422, me=me, documents=[],
-                      filters=args, errors=error.messages, **_choices(me))
+        return render(
+            "documents/index.html",
+            "document_list",
+            422,
+            me=me,
+            documents=[],
+            filters=args,
+            errors=error.messages,
+            **_choices(me),
+        )
     documents = service.search(me, **filters)
-    return render("documents/index.html", "document_list", me=me, documents=documents,
-                  filters=filters, errors={}, **_choices(me))
+    return render(
+        "documents/index.html", "document_list", me=me, documents=documents, filters=filters, errors={}, **_choices(me)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -140,8 +163,9 @@ def edit(production_id: int, document_id: int):
         except (ValidationError, service.DocumentInvalid) as error:
             db.session.rollback()
             errors = error.messages
-            return render("documents/edit.html", status=422, me=me, document=document, form=form,
-                          errors=errors, **_choices(me))
+            return render(
+                "documents/edit.html", status=422, me=me, document=document, form=form, errors=errors, **_choices(me)
+            )
         db.session.commit()
         return redirect(url_for(".detail", production_id=production_id, document_id=document_id), 303)
     return render("documents/edit.html", me=me, document=document, form=form, errors=errors, **_choices(me))

@@ -1,4 +1,5 @@
 """Input schemas for documents: metadata, uploads, list filters and downloads."""
+
 import hashlib
 from dataclasses import dataclass
 
@@ -45,8 +46,9 @@ class UploadedFile(fields.Field):
         limit = current_app.config["DOCUMENT_MAX_BYTES"]
         content = value.stream.read(limit + 1)
         if len(content) > limit:
-            raise ValidationError(f"The file is larger than {megabytes(limit)}. "
-                                  "Export a smaller copy or split it into parts.")
+            raise ValidationError(
+                f"The file is larger than {megabytes(limit)}. Export a smaller copy or split it into parts."
+            )
         filename = filetypes.clean_filename(value.filename)
         try:
             kind = filetypes.sniff(content, filename)
@@ -87,20 +89,27 @@ class DocumentSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Choose a type from the list."),
-                         error_messages={"required": "Choose the type of document."})
-    title = fields.String(required=True, error_messages={"required": "Give the document a title."},
-                          validate=[validate.Length(min=1, max=200,
-                                                    error="Give the document a title (up to 200 characters)."),
-                                    printable])
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(KINDS, error="Choose a type from the list."),
+        error_messages={"required": "Choose the type of document."},
+    )
+    title = fields.String(
+        required=True,
+        error_messages={"required": "Give the document a title."},
+        validate=[
+            validate.Length(min=1, max=200, error="Give the document a title (up to 200 characters)."),
+            printable,
+        ],
+    )
     tags = Tags(load_default=list)
     shoot_day_id = form_id("Choose a shoot day from the list.", allow_none=True, load_default=None)
     location_id = form_id("Choose a location from the list.", allow_none=True, load_default=None)
     needed_on_location = fields.Boolean(load_default=False)
-    visibility = fields.String(allow_none=True, load_default=None,
-                               validate=validate.OneOf(VISIBILITIES, error="Choose who may see it."))
-    department_ids = fields.List(form_id("Choose departments from the list."),
-                                 load_default=list)
+    visibility = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(VISIBILITIES, error="Choose who may see it.")
+    )
+    department_ids = fields.List(form_id("Choose departments from the list."), load_default=list)
 
     @pre_load
     def tidy(self, data, **kwargs):
@@ -118,16 +127,18 @@ class DocumentSchema(Schema):
 
 
 class UploadSchema(DocumentSchema):
-    file = UploadedFile(required=True, error_messages={"required": "Choose a file to upload.",
-                                                       "null": "Choose a file to upload."})
+    file = UploadedFile(
+        required=True, error_messages={"required": "Choose a file to upload.", "null": "Choose a file to upload."}
+    )
 
 
 class VersionSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    file = UploadedFile(required=True, error_messages={"required": "Choose a file to upload.",
-                                                       "null": "Choose a file to upload."})
+    file = UploadedFile(
+        required=True, error_messages={"required": "Choose a file to upload.", "null": "Choose a file to upload."}
+    )
 
 
 class FilterSchema(Schema):
@@ -136,8 +147,9 @@ class FilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    kind = fields.String(allow_none=True, load_default=None,
-                         validate=validate.OneOf(KINDS, error="Choose a type from the list."))
+    kind = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(KINDS, error="Choose a type from the list.")
+    )
     tag = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
     day = form_id("Choose a shoot day from the list.", allow_none=True, load_default=None)
     location = form_id("Choose a location from the list.", allow_none=True, load_default=None)

@@ -2,12 +2,20 @@
 
 Never commits. Raises DocumentInvalid with field-level messages for the view to show.
 """
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.crew.models import Department, Person
-from app.documents.models import (DEPARTMENTS, EVERYONE, Document, DocumentTag,
-                                  DocumentVersion, default_visibility, document_departments)
+from app.documents.models import (
+    DEPARTMENTS,
+    EVERYONE,
+    Document,
+    DocumentTag,
+    DocumentVersion,
+    default_visibility,
+    document_departments,
+)
 from app.documents.schemas import Upload
 from app.documents.storage import DocumentStore
 from app.extensions import db
@@ -27,19 +35,25 @@ def visible_to(viewer: Person):
     """Return the SQL condition for documents viewer may see (archived ones: office only)."""
     if viewer.is_coordinator:
         return sa.true()
-    chosen = sa.exists().where(document_departments.c.document_id == Document.id,
-                               document_departments.c.department_id == viewer.department_id)
-    shared = sa.or_(Document.visibility == EVERYONE,
-                    sa.and_(Document.visibility == DEPARTMENTS, chosen))
+    chosen = sa.exists().where(
+        document_departments.c.document_id == Document.id, document_departments.c.department_id == viewer.department_id
+    )
+    shared = sa.or_(Document.visibility == EVERYONE, sa.and_(Document.visibility == DEPARTMENTS, chosen))
     return sa.and_(Document.archived_at.is_(None), shared)
 
 
 def _documents(viewer: Person):
-    return (sa.select(Document)
-            .where(Document.production_id == viewer.production_id, visible_to(viewer))
-            .options(selectinload(Document.versions), selectinload(Document.tags),
-                     selectinload(Document.departments), selectinload(Document.shoot_day),
-                     selectinload(Document.location)))
+    return (
+        sa.select(Document)
+        .where(Document.production_id == viewer.production_id, visible_to(viewer))
+        .options(
+            selectinload(Document.versions),
+            selectinload(Document.tags),
+            selectinload(Document.departments),
+            selectinload(Document.shoot_day),
+            selectinload(Document.location),
+        )
+    )
 
 
 def visible_document(viewer: Person, document_id: int) -> Document | None:
@@ -47,11 +61,11 @@ def visible_document(viewer: Person, document_id: int) -> Document | None:
     return db.session.scalar(_documents(viewer).where(Document.id == document_id))
 
 
-def search(viewer: Person, kind=None, tag=None, day=None, location=None, department=None,
-           q="", archived=False) -> list[Document]:
+def search(
+    viewer: Person, kind=None, tag=None, day=None, location=None, department=None, q="", archived=False
+) -> list[Document]:
     """Return the documents viewer may see that match every given filter, newest first."""
-    query = _documents(viewer).where(
-        Document.archived_at.is_not(None) if archived else Document.archived_at.is_(None))
+    query = _documents(viewer).where(Document.archived_at.is_not(None) if archived else Document.archived_at.is_(None))
     if kind:
         query = query.where(Document.kind == kind)
     if tag:
@@ -70,44 +84,81 @@ def search(viewer: Person, kind=None, tag=None, day=None, location=None, departm
 
 def tags_in_use(viewer: Person) -> list[str]:
     """Return the tags on documents viewer may see, for the filter list."""
-    return list(db.session.scalars(
-        sa.select(DocumentTag.name).join(Document)
-        .where(Document.production_id == viewer.production_id, visible_to(viewer))
-        .distinct().order_by(DocumentTag.name)))
+    return list(
+        db.session.scalars(
+            sa.select(DocumentTag.name)
+            .join(Document)
+            .where(Document.production_id == viewer.production_id, visible_to(viewer))
+            .distinct()
+            .order_by(DocumentTag.name)
+        )
+    )
 
 
 def form_choices(viewer: Person) -> dict:
     """Return the production's shoot days, locations, departments and tags for forms and filters."""
     production_id = viewer.production_id
     return dict(
-        days=list(db.session.scalars(sa.select(ShootDay).where(
-            ShootDay.production_id == production_id).order_by(ShootDay.date))),
-        locations=list(db.session.scalars(sa.select(Location).where(
-            Location.production_id == production_id).order_by(Location.name))),
-        departments=list(db.session.scalars(sa.select(Department).where(
-            Department.production_id == production_id).order_by(Department.sort_order, Department.name))),
-        tags=tags_in_use(viewer))
+        days=list(
+            db.session.scalars(
+                sa.select(ShootDay).where(ShootDay.production_id == production_id).order_by(ShootDay.date)
+            )
+        ),
+        locations=list(
+            db.session.scalars(
+                sa.select(Location).where(Location.production_id == production_id).order_by(Location.name)
+            )
+        ),
+        departments=list(
+            db.session.scalars(
+                sa.select(Department)
+                .where(Department.production_id == production_id)
+                .order_by(Department.sort_order, Department.name)
+            )
+        ),
+        tags=tags_in_use(viewer),
+    )
 
 
 def as_form(document: Document) -> dict:
     """Return the document's details as the edit form shows them."""
-    return {"kind": document.kind, "title": document.title, "tags": ", ".join(document.tag_names),
-            "shoot_day_id": str(document.shoot_day_id or ""), "location_id": str(document.location_id or ""),
-            "needed_on_location": "on" if document.needed_on_location else "",
-            "visibility": document.visibility, "department_ids": [str(d.id) for d in document.departments]}
+    return {
+        "kind": document.kind,
+        "title": document.title,
+        "tags": ", ".join(document.tag_names),
+        "shoot_day_id": str(document.shoot_day_id or ""),
+        "location_id": str(document.location_id or ""),
+        "needed_on_location": "on" if document.needed_on_location else "",
+        "visibility": document.visibility,
+        "department_ids": [str(d.id) for d in document.departments],
+    }
 
 
 def _check_links(production_id: int, data: dict) -> list[Department]:
     """Raise DocumentInvalid unless the day, location and departments are the production's."""
     errors = {}
-    for field, model, message in (("shoot_day_id", ShootDay, "Choose a shoot day of this production."),
-                                  ("location_id", Location, "Choose a location of this production.")):
-        if data.get(field) is not None and db.session.scalar(sa.select(model.id).where(
-                model.id == data[field], model.production_id == production_id)) is None:
+    for field, model, message in (
+        ("shoot_day_id", ShootDay, "Choose a shoot day of this production."),
+        ("location_id", Location, "Choose a location of this production."),
+    ):
+        if (
+            data.get(field) is not None
+            and db.session.scalar(
+                sa.select(model.id).where(model.id == data[field], model.production_id == production_id)
+            )
+            is None
+        ):
             errors[field] = [message]
     wanted = set(data.get("department_ids") or [])
-    departments = list(db.session.scalars(sa.select(Department).where(
-        Department.production_id == production_id, Department.id.in_(wanted)))) if wanted else []
+    departments = (
+        list(
+            db.session.scalars(
+                sa.select(Department).where(Department.production_id == production_id, Department.id.in_(wanted))
+            )
+        )
+        if wanted
+        else []
+    )
     if len(departments) != len(wanted):
         errors["department_ids"] = ["Choose departments of this production."]
     if errors:
@@ -129,12 +180,28 @@ def _describe(document: Document, data: dict) -> None:
 
 
 def _add_version(document: Document, upload: Upload, uploader: Person, store: DocumentStore) -> DocumentVersion:
-    number = (db.session.scalar(sa.select(sa.func.max(DocumentVersion.number)).where(
-        DocumentVersion.document_id == document.id)) or 0) + 1 if document.id else 1
+    number = (
+        (
+            db.session.scalar(
+                sa.select(sa.func.max(DocumentVersion.number)).where(DocumentVersion.document_id == document.id)
+            )
+            or 0
+        )
+        + 1
+        if document.id
+        else 1
+    )
     key = store.put(upload.data)  # content-addressed: the same file is stored once
-    version = DocumentVersion(number=number, uploaded_by_id=uploader.id, uploaded_at=utcnow(),
-                              filename=upload.filename, size=upload.size, sha256=upload.sha256,
-                              content_type=upload.kind.content_type, storage_key=key)
+    version = DocumentVersion(
+        number=number,
+        uploaded_by_id=uploader.id,
+        uploaded_at=utcnow(),
+        filename=upload.filename,
+        size=upload.size,
+        sha256=upload.sha256,
+        content_type=upload.kind.content_type,
+        storage_key=key,
+    )
     document.versions.insert(0, version)
     return version
 

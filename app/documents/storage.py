@@ -3,6 +3,7 @@
 The interface is put(bytes) -> key, open(key), exists(key); an object store can implement
 it later. The local store keeps files under instance/documents/ab/cd/<sha256>.
 """
+
 import hashlib
 import os
 import re

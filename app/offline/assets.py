@@ -6,6 +6,7 @@ scripts and the service worker, every module they import (static, side-effect or
 fetched by its plain URL (no content hash), so it is precached by that URL, and its bytes
 are part of the version: a change to it alone installs a new worker on every phone.
 """
+
 import hashlib
 import json
 import posixpath
@@ -18,11 +19,22 @@ SYNC_DIR = Path(__file__).resolve().parents[2] / "sync"
 # The app shell every phone keeps: htmx, styles, page scripts, icons (static/ paths).
 # The modules these scripts import are found by following their imports, not listed here.
 STATIC_PRECACHE = (
-    "js/htmx-2.0.11.min.js", "js/callboard.js", "js/offline.js",
-    "css/callboard.css", "css/account.css", "css/office.css", "css/callsheet.css", "css/checkins.css",
-    "css/documents.css", "css/print.css",
-    "icons/callboard.svg", "icons/icon-192.png", "icons/icon-512.png",
-    "icons/maskable-192.png", "icons/maskable-512.png", "icons/apple-touch-icon.png",
+    "js/htmx-2.0.11.min.js",
+    "js/callboard.js",
+    "js/offline.js",
+    "css/callboard.css",
+    "css/account.css",
+    "css/office.css",
+    "css/callsheet.css",
+    "css/checkins.css",
+    "css/documents.css",
+    "css/print.css",
+    "icons/callboard.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/maskable-192.png",
+    "icons/maskable-512.png",
+    "icons/apple-touch-icon.png",
 )
 WORKER_URL = "/sw.js"
 GENERATED_URL = "/sw/assets.js"  # made by assets_module(), not a file
@@ -33,10 +45,12 @@ _imports: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
 # Comments and string literals, matched together so a `//` inside a string is not a comment.
 _COMMENT_OR_STRING = re.compile(
-    r"""//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`""", re.S)
+    r"""//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`""", re.S
+)
 # `import x from "m"`, `import { a, b } from "m"` (over lines), `import "m"`, `export … from "m"`.
 _STATIC_IMPORT = re.compile(
-    r"""(?:^|[;}\n])\s*(?:import|export)\b(?:\s*[\w$*{][^;'"`]*?\bfrom)?\s*(["'])([^"'\n]+)\1""")
+    r"""(?:^|[;}\n])\s*(?:import|export)\b(?:\s*[\w$*{][^;'"`]*?\bfrom)?\s*(["'])([^"'\n]+)\1"""
+)
 _DYNAMIC_IMPORT = re.compile(r"""\bimport\s*\(\s*(["'])([^"'\n]+)\1\s*\)""")
 
 
@@ -126,8 +140,7 @@ def imported_modules() -> list[str]:
 
 def precache_urls() -> list[str]:
     """Return every URL the service worker stores on install."""
-    statics = [url_for("static", filename=name) for name in STATIC_PRECACHE
-               if _static_path(name).exists()]
+    statics = [url_for("static", filename=name) for name in STATIC_PRECACHE if _static_path(name).exists()]
     return statics + imported_modules() + list(PAGE_PRECACHE)
 
 
@@ -145,8 +158,10 @@ def version() -> str:
 
 def assets_module() -> str:
     """Return the ES module the service worker imports: its version and precache list."""
-    return (f"export const VERSION = {json.dumps(version())};\n"
-            f"export const PRECACHE = {json.dumps(precache_urls(), indent=1)};\n")
+    return (
+        f"export const VERSION = {json.dumps(version())};\n"
+        f"export const PRECACHE = {json.dumps(precache_urls(), indent=1)};\n"
+    )
 
 
 def _versioned_static(endpoint: str, values: dict) -> None:

@@ -1,4 +1,5 @@
 """/sw.js at the root scope, its modules under /sw/, the web app manifest, the offline page."""
+
 from flask import Blueprint, abort, jsonify, render_template, url_for
 
 from app.offline import assets
@@ -34,15 +35,31 @@ def service_worker_module(name: str):
 @bp.get("/manifest.webmanifest")
 def manifest():
     """Describe the installable app: names, icons, colours, start page."""
-    icons = [{"src": url_for("static", filename=f"icons/{kind}-{size}.png"), "sizes": f"{size}x{size}",
-              "type": "image/png", "purpose": "maskable" if kind == "maskable" else "any"}
-             for kind in ("icon", "maskable") for size in (192, 512)]
-    response = jsonify({
-        "name": "Callboard", "short_name": "Callboard", "id": "/", "start_url": "/", "scope": "/",
-        "description": "Call sheets, check-in and updates for film and TV crews, with or without signal.",
-        "display": "standalone", "orientation": "any",
-        "background_color": "#101418", "theme_color": "#101418", "icons": icons,
-    })
+    icons = [
+        {
+            "src": url_for("static", filename=f"icons/{kind}-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "maskable" if kind == "maskable" else "any",
+        }
+        for kind in ("icon", "maskable")
+        for size in (192, 512)
+    ]
+    response = jsonify(
+        {
+            "name": "Callboard",
+            "short_name": "Callboard",
+            "id": "/",
+            "start_url": "/",
+            "scope": "/",
+            "description": "Call sheets, check-in and updates for film and TV crews, with or without signal.",
+            "display": "standalone",
+            "orientation": "any",
+            "background_color": "#101418",
+            "theme_color": "#101418",
+            "icons": icons,
+        }
+    )
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -3,6 +3,7 @@
 A leaf package: it knows people and users, never call sheets. Callers enqueue messages
 (`app.push.service.enqueue`) inside their own transaction; workers deliver them.
 """
+
 import os
 
 from app.push.origins import DEFAULT_ALLOWED_ORIGINS, parse_origins
@@ -35,8 +36,9 @@ def _defaults() -> dict:
 
 def check_subject(subject: str) -> None:
     """Refuse a VAPID subject that push services reject (Apple refuses @localhost)."""
-    if not (subject.startswith("mailto:") and "@" in subject or subject.startswith("https://")) \
-            or subject.rstrip("/").endswith(("@localhost", "//localhost")):
+    if not (subject.startswith("mailto:") and "@" in subject or subject.startswith("https://")) or subject.rstrip(
+        "/"
+    ).endswith(("@localhost", "//localhost")):
         raise ValueError(f"VAPID_SUBJECT {subject!r}: use a real-looking mailto: or https: URL.")
 
 

@@ -1,4 +1,5 @@
 """`flask push …`: run a standalone worker, rotate the VAPID keys, show the public key."""
+
 import signal
 import threading
 
@@ -27,8 +28,10 @@ def worker_command(once, batch_size, concurrency):
     try:
         if once:
             report = worker.drain()
-            click.echo(f"claimed {report.claimed}, sent {report.sent}, retrying {report.retrying}, "
-                       f"failed {report.failed}, dead {report.dead}")
+            click.echo(
+                f"claimed {report.claimed}, sent {report.sent}, retrying {report.retrying}, "
+                f"failed {report.failed}, dead {report.dead}"
+            )
             return
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -46,11 +49,16 @@ def rotate_keys_command():
         public = keys.rotate()
     except keys.KeysFromEnvironment as refused:
         raise click.ClickException(str(refused)) from None
-    stale = db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription).where(
-        PushSubscription.vapid_key_id != keys.key_id_of(public)))
+    stale = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PushSubscription)
+        .where(PushSubscription.vapid_key_id != keys.key_id_of(public))
+    )
     click.echo(f"New public key: {public}")
-    click.echo(f"{stale} device subscription(s) were made with the old key. Pushes to them stop; "
-               "each device subscribes again by itself the next time Callboard is opened on it.")
+    click.echo(
+        f"{stale} device subscription(s) were made with the old key. Pushes to them stop; "
+        "each device subscribes again by itself the next time Callboard is opened on it."
+    )
 
 
 @push_cli.command("prune")

@@ -8,6 +8,7 @@ be added for scale-out (set CALLBOARD_PUSH_WORKER=off to run only those).
 
 gunicorn.conf.py:  from app.push.embedded import post_worker_init, worker_exit  # noqa: F401
 """
+
 import fcntl
 import logging
 import os

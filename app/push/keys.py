@@ -1,4 +1,5 @@
 """VAPID keys: from the environment, or generated once into instance/ (0600) and rotatable."""
+
 import hashlib
 import os
 from pathlib import Path
@@ -28,7 +29,8 @@ def _from_text(text: str) -> Vapid:
 
 def _pem(vapid: Vapid) -> bytes:
     return vapid.private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _write_private(path: Path, pem: bytes, replace: bool) -> None:
@@ -53,8 +55,9 @@ def _write_private(path: Path, pem: bytes, replace: bool) -> None:
 
 def public_key_of(vapid: Vapid) -> str:
     """Return the application-server key: the uncompressed P-256 point, base64url."""
-    return b64urlencode(vapid.public_key.public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+    return b64urlencode(
+        vapid.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
 
 
 def key_id_of(public_key: str) -> str:
@@ -117,7 +120,8 @@ def rotate() -> str:
     if current_app.config.get("VAPID_PRIVATE_KEY"):
         raise KeysFromEnvironment(
             "The VAPID keys come from the environment: set new VAPID_PRIVATE_KEY and "
-            "VAPID_PUBLIC_KEY values there instead.")
+            "VAPID_PUBLIC_KEY values there instead."
+        )
     fresh = Vapid()
     fresh.generate_keys()
     _write_private(key_file(), _pem(fresh), replace=True)

@@ -1,4 +1,5 @@
 """Push subscriptions, notification preferences, the in-app feed and the delivery outbox."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,8 +23,7 @@ class PushSubscription(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The signed-in session that posted it: while that session lives, nobody else claims it.
-    device_session_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("device_sessions.id", ondelete="SET NULL"))
+    device_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("device_sessions.id", ondelete="SET NULL"))
     endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
     p256dh: Mapped[str] = mapped_column(sa.String(100))
     auth: Mapped[str] = mapped_column(sa.String(40))
@@ -42,8 +42,7 @@ class NotificationPreference(db.Model):
 
     __tablename__ = "notification_preferences"
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), unique=True)
     revisions: Mapped[str] = mapped_column(sa.String(8), default=ALL_REVISIONS)
 
 
@@ -52,10 +51,8 @@ class Notification(db.Model):
 
     __tablename__ = "notifications"
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The caller's key for reporting, e.g. "revision:42"; push does not interpret it.
     source: Mapped[str] = mapped_column(sa.String(80), default="", index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -79,11 +76,11 @@ class PushDelivery(db.Model):
     __tablename__ = "push_deliveries"
     __table_args__ = (sa.Index("ix_push_deliveries_due", "state", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
     # SET NULL: a delivery outlives its subscription so the report can say what happened.
     subscription_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True
+    )
     push_service: Mapped[str] = mapped_column(sa.String(200))  # endpoint origin, for the pause
     state: Mapped[str] = mapped_column(sa.String(8), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)

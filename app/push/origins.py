@@ -1,4 +1,5 @@
 """The push-service allow-list: which subscription endpoints we may ever send to."""
+
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -46,8 +47,12 @@ def _parse_origin(item: str) -> AllowedOrigin:
     problem = ValueError(f"PUSH_ALLOWED_ORIGINS: {item!r} is not an origin like https://host[:port]")
     parts = urlsplit(item)
     host = (parts.hostname or "").lower()
-    if parts.scheme not in DEFAULT_PORTS or "@" in parts.netloc or parts.path not in ("", "/") \
-            or not (_HOST.match(host) or _IPV4.match(host)):
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or not (_HOST.match(host) or _IPV4.match(host))
+    ):
         raise problem
     try:
         port = parts.port or DEFAULT_PORTS[parts.scheme]
@@ -83,6 +88,5 @@ def check_endpoint(endpoint: str, allowed: tuple[AllowedOrigin, ...]) -> str:
         raise EndpointRefused("The push endpoint has an invalid port.") from None
     host = (parts.hostname or "").lower()
     if not any(origin.admits(parts.scheme, host, port) for origin in allowed):
-        raise EndpointRefused(
-            f"{parts.scheme}://{parts.netloc} is not a push service Callboard sends to.")
+        raise EndpointRefused(f"{parts.scheme}://{parts.netloc} is not a push service Callboard sends to.")
     return endpoint

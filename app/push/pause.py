@@ -9,6 +9,7 @@ Concurrency: a failure count is raised with one atomic UPDATE, which also takes 
 lock until the caller commits (PostgreSQL row lock; SQLite has a single writer), so two
 workers failing at once neither lose a count nor both trip the pause.
 """
+
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
@@ -29,8 +30,11 @@ def _insert_missing(service: str, now: datetime) -> None:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover  (Callboard runs on PostgreSQL and SQLite)
         raise RuntimeError(f"No shared push pause for the {dialect} database.")
-    db.session.execute(insert(PushServicePause).values(
-        push_service=service, failures=0, trips=0, updated_at=now).on_conflict_do_nothing())
+    db.session.execute(
+        insert(PushServicePause)
+        .values(push_service=service, failures=0, trips=0, updated_at=now)
+        .on_conflict_do_nothing()
+    )
 
 
 class ServicePause:
@@ -41,8 +45,9 @@ class ServicePause:
 
     def paused(self, now: datetime) -> set[str]:
         """Return the push services not to send to now."""
-        return set(db.session.scalars(sa.select(PushServicePause.push_service).where(
-            PushServicePause.paused_until > now)))
+        return set(
+            db.session.scalars(sa.select(PushServicePause.push_service).where(PushServicePause.paused_until > now))
+        )
 
     def record(self, now: datetime, failed: Counter | dict, succeeded=()) -> set[str]:
         """Record a batch's outcomes per push service; return the services paused by it.
@@ -55,8 +60,10 @@ class ServicePause:
         # One service at a time in a fixed order, so two workers never wait on each other's rows.
         for service in sorted(set(failed) | succeeded):
             if service in succeeded:
-                db.session.execute(sa.delete(PushServicePause).where(PushServicePause.push_service == service),
-                                   execution_options={"synchronize_session": False})
+                db.session.execute(
+                    sa.delete(PushServicePause).where(PushServicePause.push_service == service),
+                    execution_options={"synchronize_session": False},
+                )
             elif self._failed(service, failed[service], now):
                 tripped.add(service)
         return tripped
@@ -64,17 +71,22 @@ class ServicePause:
     def _failed(self, service: str, count: int, now: datetime) -> bool:
         _insert_missing(service, now)
         not_paused = sa.or_(PushServicePause.paused_until.is_(None), PushServicePause.paused_until <= now)
-        raised = db.session.execute(sa.update(PushServicePause).where(
-            PushServicePause.push_service == service, not_paused).values(
-            failures=PushServicePause.failures + count, updated_at=now).returning(
-            PushServicePause.failures, PushServicePause.trips),
-            execution_options={"synchronize_session": False}).one_or_none()
+        raised = db.session.execute(
+            sa.update(PushServicePause)
+            .where(PushServicePause.push_service == service, not_paused)
+            .values(failures=PushServicePause.failures + count, updated_at=now)
+            .returning(PushServicePause.failures, PushServicePause.trips),
+            execution_options={"synchronize_session": False},
+        ).one_or_none()
         if raised is None or raised.failures < self.threshold:
             return False
-        pause = min(self.max_seconds, self.seconds * 2 ** raised.trips)
-        db.session.execute(sa.update(PushServicePause).where(PushServicePause.push_service == service).values(
-            paused_until=now + timedelta(seconds=pause), trips=raised.trips + 1, failures=0, updated_at=now),
-            execution_options={"synchronize_session": False})
+        pause = min(self.max_seconds, self.seconds * 2**raised.trips)
+        db.session.execute(
+            sa.update(PushServicePause)
+            .where(PushServicePause.push_service == service)
+            .values(paused_until=now + timedelta(seconds=pause), trips=raised.trips + 1, failures=0, updated_at=now),
+            execution_options={"synchronize_session": False},
+        )
         log.warning("Pausing pushes to %s for %.0f s after repeated failures", service, pause)
         return True
 

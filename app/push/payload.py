@@ -1,4 +1,5 @@
 """What a phone receives: the JSON payload, its size limit, its Topic."""
+
 import base64
 import hashlib
 import json
@@ -19,8 +20,7 @@ def _encode(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def build_payload(notification_id: int, title: str, body: str, url: str, tag: str,
-                  limit: int = MAX_PLAINTEXT) -> bytes:
+def build_payload(notification_id: int, title: str, body: str, url: str, tag: str, limit: int = MAX_PLAINTEXT) -> bytes:
     """Return the JSON plaintext, cutting the body to fit `limit` bytes; raise PayloadTooLarge."""
     data = {"id": notification_id, "title": title, "body": body, "url": url, "tag": tag}
     encoded = _encode(data)
@@ -28,8 +28,7 @@ def build_payload(notification_id: int, title: str, body: str, url: str, tag: st
         return encoded
     data["body"] = ""
     if len(_encode(data)) > limit:
-        raise PayloadTooLarge(
-            f"The title and link of this message need more than the {limit} bytes a push can carry.")
+        raise PayloadTooLarge(f"The title and link of this message need more than the {limit} bytes a push can carry.")
     low, high = 0, len(body)  # longest prefix of the body that still fits, with an ellipsis
     while low < high:
         middle = (low + high + 1) // 2

@@ -1,4 +1,5 @@
 """Push opt-in API, the notification settings page and the in-app feed."""
+
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, abort, g, jsonify, request
@@ -15,8 +16,12 @@ from app.web import json_body, render
 bp = Blueprint("push", __name__)
 
 TEST_MESSAGE = service.Message(
-    title="Callboard test", body="Push alerts reach this device. You will hear when your call changes.",
-    url="/account/notifications", collapse="callboard-test", source="test")
+    title="Callboard test",
+    body="Push alerts reach this device. You will hear when your call changes.",
+    url="/account/notifications",
+    collapse="callboard-test",
+    source="test",
+)
 
 
 def _json_error(message: str, errors: dict | None = None, status: int = 400):
@@ -42,9 +47,14 @@ def subscribe():
         return _json_error(_first_message(error.messages), error.messages)
     try:
         subscription = subscriptions.subscribe(
-            current_user().id, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"],
-            request.user_agent.string, data["application_server_key"],
-            device_session_id=g.device_session.id)
+            current_user().id,
+            data["endpoint"],
+            data["keys"]["p256dh"],
+            data["keys"]["auth"],
+            request.user_agent.string,
+            data["application_server_key"],
+            device_session_id=g.device_session.id,
+        )
     except subscriptions.KeyRotated:
         return _json_error("The push key changed: subscribe again.", status=409)
     except subscriptions.EndpointTaken:
@@ -129,10 +139,17 @@ def _settings(status: int = 200, notice: str = "", errors: dict | None = None):
     block = None
     if request.method == "POST":
         block = "devices" if request.path.startswith("/push/") else "preferences"
-    return render("push/settings.html", block, status,
-                  devices=devices, stale={d.id for d in devices if subscriptions.needs_resubscribe(d)},
-                  people=people, chosen=subscriptions.preferences(p.id for p in people),
-                  notices={block: notice}, errors=errors or {})
+    return render(
+        "push/settings.html",
+        block,
+        status,
+        devices=devices,
+        stale={d.id for d in devices if subscriptions.needs_resubscribe(d)},
+        people=people,
+        chosen=subscriptions.preferences(p.id for p in people),
+        notices={block: notice},
+        errors=errors or {},
+    )
 
 
 @bp.get("/notifications")
@@ -140,8 +157,7 @@ def _settings(status: int = 200, notice: str = "", errors: dict | None = None):
 def feed():
     """Show the signed-in person's notifications, newest first."""
     user = current_user()
-    return render("push/feed.html", "feed", items=service.feed(user.id),
-                  unread=service.unread_count(user.id))
+    return render("push/feed.html", "feed", items=service.feed(user.id), unread=service.unread_count(user.id))
 
 
 @bp.post("/notifications/<int:notification_id>/read")

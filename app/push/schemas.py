@@ -1,4 +1,5 @@
 """Input schemas for subscriptions and notification preferences."""
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.bounds import form_id
@@ -10,10 +11,16 @@ class KeysSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    p256dh = fields.String(required=True, validate=validate.Length(max=100),
-                           error_messages={"required": "The subscription has no p256dh key."})
-    auth = fields.String(required=True, validate=validate.Length(max=40),
-                         error_messages={"required": "The subscription has no auth secret."})
+    p256dh = fields.String(
+        required=True,
+        validate=validate.Length(max=100),
+        error_messages={"required": "The subscription has no p256dh key."},
+    )
+    auth = fields.String(
+        required=True,
+        validate=validate.Length(max=40),
+        error_messages={"required": "The subscription has no auth secret."},
+    )
 
 
 class SubscriptionSchema(Schema):
@@ -22,12 +29,15 @@ class SubscriptionSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    endpoint = fields.String(required=True, validate=validate.Length(max=1000),
-                             error_messages={"required": "The subscription has no endpoint."})
-    keys = fields.Nested(KeysSchema, required=True,
-                         error_messages={"required": "The subscription has no keys."})
-    application_server_key = fields.String(data_key="applicationServerKey", load_default=None,
-                                           validate=validate.Length(max=100))
+    endpoint = fields.String(
+        required=True,
+        validate=validate.Length(max=1000),
+        error_messages={"required": "The subscription has no endpoint."},
+    )
+    keys = fields.Nested(KeysSchema, required=True, error_messages={"required": "The subscription has no keys."})
+    application_server_key = fields.String(
+        data_key="applicationServerKey", load_default=None, validate=validate.Length(max=100)
+    )
 
     @validates_schema
     def check_untrusted_parts(self, data, **_kwargs):
@@ -53,5 +63,6 @@ class PreferenceSchema(Schema):
         unknown = EXCLUDE  # the form also carries csrf_token
 
     person_id = form_id("Choose whose notifications these are.", required=True)
-    revisions = fields.String(required=True, validate=validate.OneOf(
-        REVISION_CHOICES, error="Choose all revisions or only my changes."))
+    revisions = fields.String(
+        required=True, validate=validate.OneOf(REVISION_CHOICES, error="Choose all revisions or only my changes.")
+    )

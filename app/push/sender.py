@@ -1,9 +1,10 @@
 """Send encrypted pushes over one pooled, redirect-refusing HTTP session, several at a time."""
+
 import email.utils
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 import requests
 from py_vapid import Vapid
@@ -56,8 +57,7 @@ class _NoRedirects(requests.Session):
 def http_session(concurrency: int) -> requests.Session:
     """Return a session whose connection pool holds one connection per sending thread."""
     session = _NoRedirects()
-    adapter = HTTPAdapter(pool_connections=16, pool_maxsize=concurrency, max_retries=0,
-                          pool_block=True)
+    adapter = HTTPAdapter(pool_connections=16, pool_maxsize=concurrency, max_retries=0, pool_block=True)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.trust_env = False  # no proxy from the environment between us and the push service
@@ -76,7 +76,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     now = now if now is not None else time.time()
     return max(0.0, when.timestamp() - now)
 
@@ -84,8 +84,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 class PushSender:
     """Send Outgoing pushes with bounded concurrency and connection reuse."""
 
-    def __init__(self, vapid: Vapid, subject: str, concurrency: int = 32,
-                 timeout: float = 10.0, connect_timeout: float = CONNECT_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        vapid: Vapid,
+        subject: str,
+        concurrency: int = 32,
+        timeout: float = 10.0,
+        connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    ):
         self.vapid = vapid
         self.subject = subject
         self.timeout = (connect_timeout, timeout)
@@ -100,33 +106,44 @@ class PushSender:
         """Encrypt, sign and POST one push; never raise."""
         # pywebpush writes `aud` and `exp` into the claims dict it is given: a fresh one
         # per send keeps one push service's `aud` from leaking into the next request.
-        claims = {"sub": self.subject, "aud": origin_of(push.endpoint),
-                  "exp": int(time.time()) + VAPID_LIFETIME_SECONDS}
+        claims = {
+            "sub": self.subject,
+            "aud": origin_of(push.endpoint),
+            "exp": int(time.time()) + VAPID_LIFETIME_SECONDS,
+        }
         headers = {"Urgency": push.urgency}
         if push.topic:
             headers["Topic"] = push.topic
         try:
             response = webpush(
                 {"endpoint": push.endpoint, "keys": {"p256dh": push.p256dh, "auth": push.auth}},
-                data=push.payload, vapid_private_key=self.vapid, vapid_claims=claims,
-                ttl=max(0, push.ttl), headers=headers, timeout=self.timeout,
-                requests_session=self.session)
+                data=push.payload,
+                vapid_private_key=self.vapid,
+                vapid_claims=claims,
+                ttl=max(0, push.ttl),
+                headers=headers,
+                timeout=self.timeout,
+                requests_session=self.session,
+            )
             return Outcome(push.delivery_id, response.status_code)
         except WebPushException as failure:
             response = failure.response
             if response is None:
                 return Outcome(push.delivery_id, None, failure.message[:300])
-            return Outcome(push.delivery_id, response.status_code,
-                           f"{response.status_code} {response.reason or ''}".strip()[:300],
-                           parse_retry_after(response.headers.get("Retry-After")))
+            return Outcome(
+                push.delivery_id,
+                response.status_code,
+                f"{response.status_code} {response.reason or ''}".strip()[:300],
+                parse_retry_after(response.headers.get("Retry-After")),
+            )
         except requests.TooManyRedirects:
-            return Outcome(push.delivery_id, None, "The push service redirected; redirects are "
-                           "not followed.", permanent=True)
+            return Outcome(
+                push.delivery_id, None, "The push service redirected; redirects are not followed.", permanent=True
+            )
         except requests.RequestException as failure:
             return Outcome(push.delivery_id, None, f"{type(failure).__name__}: {failure}"[:300])
         except Exception as failure:  # a bad key must not take the whole batch down
-            return Outcome(push.delivery_id, None, f"{type(failure).__name__}: {failure}"[:300],
-                           permanent=True)
+            return Outcome(push.delivery_id, None, f"{type(failure).__name__}: {failure}"[:300], permanent=True)
 
     def close(self) -> None:
         """Stop the threads and close pooled connections."""

@@ -1,4 +1,5 @@
 """A person's devices and their notification preferences. Never commits."""
+
 import base64
 import binascii
 import re
@@ -80,8 +81,15 @@ class EndpointTaken(Exception):
     """The endpoint belongs to another account whose session on that browser still lives."""
 
 
-def subscribe(user_id: int, endpoint: str, p256dh: str, auth: str, user_agent: str = "",
-              key_used: str | None = None, device_session_id: int | None = None) -> PushSubscription:
+def subscribe(
+    user_id: int,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    user_agent: str = "",
+    key_used: str | None = None,
+    device_session_id: int | None = None,
+) -> PushSubscription:
     """Store (or refresh) a device's subscription for the user; raise InvalidSubscription.
 
     An endpoint already stored for another account moves to this one only when the session
@@ -94,8 +102,7 @@ def subscribe(user_id: int, endpoint: str, p256dh: str, auth: str, user_agent: s
     current = keys.public_key()
     if key_used and key_used.rstrip("=") != current:
         raise KeyRotated()
-    subscription = db.session.scalar(
-        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    subscription = db.session.scalar(sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if subscription is None:
         subscription = PushSubscription(endpoint=endpoint)
         db.session.add(subscription)
@@ -123,27 +130,54 @@ def _owner_still_signed_in(subscription: PushSubscription) -> bool:
 def device_label(user_agent: str) -> str:
     """Return a short, human name for a browser from its user agent."""
     agent = user_agent or ""
-    system = next((name for token, name in (
-        ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
-        ("Mac OS X", "Mac"), ("CrOS", "Chromebook"), ("Linux", "Linux")) if token in agent), "")
-    browser = next((name for token, name in (
-        ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("CriOS", "Chrome"), ("Chrome/", "Chrome"),
-        ("Safari/", "Safari")) if token in agent), "")
+    system = next(
+        (
+            name
+            for token, name in (
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Android", "Android"),
+                ("Windows", "Windows"),
+                ("Mac OS X", "Mac"),
+                ("CrOS", "Chromebook"),
+                ("Linux", "Linux"),
+            )
+            if token in agent
+        ),
+        "",
+    )
+    browser = next(
+        (
+            name
+            for token, name in (
+                ("Edg/", "Edge"),
+                ("Firefox/", "Firefox"),
+                ("CriOS", "Chrome"),
+                ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"),
+            )
+            if token in agent
+        ),
+        "",
+    )
     label = " · ".join(part for part in (browser, system) if part)
     return (label or agent[:60] or "Unknown browser")[:200]
 
 
 def devices(user_id: int) -> list[PushSubscription]:
     """Return the user's subscribed devices, newest first."""
-    return db.session.scalars(sa.select(PushSubscription).where(
-        PushSubscription.user_id == user_id).order_by(PushSubscription.created_at.desc(),
-                                                      PushSubscription.id.desc())).all()
+    return db.session.scalars(
+        sa.select(PushSubscription)
+        .where(PushSubscription.user_id == user_id)
+        .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())
+    ).all()
 
 
 def device(user_id: int, subscription_id: int) -> PushSubscription:
     """Return one of the user's devices; raise NotFound for anyone else's."""
-    found = db.session.scalar(sa.select(PushSubscription).where(
-        PushSubscription.id == subscription_id, PushSubscription.user_id == user_id))
+    found = db.session.scalar(
+        sa.select(PushSubscription).where(PushSubscription.id == subscription_id, PushSubscription.user_id == user_id)
+    )
     if found is None:
         raise NotFound()
     return found
@@ -171,8 +205,12 @@ def needs_resubscribe(subscription: PushSubscription) -> bool:
 def preferences(person_ids) -> dict[int, str]:
     """Return each person's revision preference (default: all revisions)."""
     ids = list(set(person_ids))
-    chosen = {row.person_id: row.revisions for row in db.session.scalars(
-        sa.select(NotificationPreference).where(NotificationPreference.person_id.in_(ids)))}
+    chosen = {
+        row.person_id: row.revisions
+        for row in db.session.scalars(
+            sa.select(NotificationPreference).where(NotificationPreference.person_id.in_(ids))
+        )
+    }
     return {person_id: chosen.get(person_id, ALL_REVISIONS) for person_id in ids}
 
 
@@ -180,12 +218,10 @@ def set_preference(user_id: int, person_id: int, revisions: str) -> Notification
     """Set which revisions a person wants pushed; raise NotFound for others' memberships."""
     if revisions not in REVISION_CHOICES:
         raise ValueError(revisions)
-    person = db.session.scalar(sa.select(Person).where(
-        Person.id == person_id, Person.user_id == user_id))
+    person = db.session.scalar(sa.select(Person).where(Person.id == person_id, Person.user_id == user_id))
     if person is None:
         raise NotFound()
-    row = db.session.scalar(sa.select(NotificationPreference).where(
-        NotificationPreference.person_id == person_id))
+    row = db.session.scalar(sa.select(NotificationPreference).where(NotificationPreference.person_id == person_id))
     if row is None:
         row = NotificationPreference(person_id=person_id)
         db.session.add(row)

@@ -6,6 +6,7 @@ rows are claimed again once its lease runs out. On SQLite run one worker. The pa
 push service that keeps failing (app/push/pause.py) is kept in the database, so one
 worker's trip holds every worker off that service.
 """
+
 import logging
 import random
 import threading
@@ -61,8 +62,9 @@ class _Health:
 class PushWorker:
     """Claim due deliveries in small batches and send them with bounded concurrency."""
 
-    def __init__(self, app, batch_size: int | None = None, concurrency: int | None = None,
-                 clock=utcnow, rng=random.random):
+    def __init__(
+        self, app, batch_size: int | None = None, concurrency: int | None = None, clock=utcnow, rng=random.random
+    ):
         config = app.config
         self.app, self.clock, self.rng = app, clock, rng
         self.batch_size = batch_size or config["PUSH_BATCH_SIZE"]
@@ -72,12 +74,14 @@ class PushWorker:
         slowest = rounds * (config["PUSH_TIMEOUT_SECONDS"] + CONNECT_TIMEOUT_SECONDS) + 30
         self.lease = timedelta(seconds=max(config["PUSH_LEASE_SECONDS"], slowest))
         self.retry_base, self.retry_max = config["PUSH_RETRY_BASE_SECONDS"], config["PUSH_RETRY_MAX_SECONDS"]
-        self.pause = ServicePause(config["PUSH_PAUSE_AFTER_FAILURES"], config["PUSH_PAUSE_SECONDS"],
-                                  config["PUSH_PAUSE_MAX_SECONDS"])
+        self.pause = ServicePause(
+            config["PUSH_PAUSE_AFTER_FAILURES"], config["PUSH_PAUSE_SECONDS"], config["PUSH_PAUSE_MAX_SECONDS"]
+        )
         with app.app_context():
             vapid = keys.vapid_key()
-        self.sender = PushSender(vapid, config["VAPID_SUBJECT"], concurrency,
-                                 config["PUSH_TIMEOUT_SECONDS"], CONNECT_TIMEOUT_SECONDS)
+        self.sender = PushSender(
+            vapid, config["VAPID_SUBJECT"], concurrency, config["PUSH_TIMEOUT_SECONDS"], CONNECT_TIMEOUT_SECONDS
+        )
 
     def run_once(self, now: datetime | None = None) -> BatchReport:
         """Claim one batch, send it, record the outcomes."""
@@ -120,21 +124,32 @@ class PushWorker:
             self.sender.vapid = keys.vapid_key()  # a rotation takes effect on the next batch
             self.key_id = keys.current_key_id()
             query = sa.select(PushDelivery.id).where(
-                PushDelivery.state == PENDING, PushDelivery.next_attempt_at <= now,
-                sa.or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now))
+                PushDelivery.state == PENDING,
+                PushDelivery.next_attempt_at <= now,
+                sa.or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
+            )
             paused = self.pause.paused(now)
             if paused:
                 query = query.where(PushDelivery.push_service.not_in(paused))
-            ids = db.session.scalars(query.order_by(PushDelivery.next_attempt_at, PushDelivery.id)
-                                     .limit(self.batch_size).with_for_update(skip_locked=True)).all()
+            ids = db.session.scalars(
+                query.order_by(PushDelivery.next_attempt_at, PushDelivery.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
             if not ids:
                 db.session.rollback()
                 return token, []
-            db.session.execute(sa.update(PushDelivery).where(PushDelivery.id.in_(ids)).values(
-                claimed_until=now + self.lease, claim_token=token,
-                attempts=PushDelivery.attempts + 1), execution_options={"synchronize_session": False})
-            rows = db.session.scalars(sa.select(PushDelivery).where(PushDelivery.id.in_(ids)).options(
-                joinedload(PushDelivery.notification), joinedload(PushDelivery.subscription))).all()
+            db.session.execute(
+                sa.update(PushDelivery)
+                .where(PushDelivery.id.in_(ids))
+                .values(claimed_until=now + self.lease, claim_token=token, attempts=PushDelivery.attempts + 1),
+                execution_options={"synchronize_session": False},
+            )
+            rows = db.session.scalars(
+                sa.select(PushDelivery)
+                .where(PushDelivery.id.in_(ids))
+                .options(joinedload(PushDelivery.notification), joinedload(PushDelivery.subscription))
+            ).all()
             report.claimed = len(rows)
             pushes = [push for push in (self._outgoing(row, now, report) for row in rows) if push]
             db.session.commit()
@@ -152,24 +167,40 @@ class PushWorker:
         else:
             try:
                 check_endpoint(subscription.endpoint, allowed_origins())
-                payload = build_payload(notification.id, notification.title, notification.body,
-                                        notification.url, notification.tag,
-                                        SHRUNK_PLAINTEXT if row.shrunk else MAX_PLAINTEXT)
+                payload = build_payload(
+                    notification.id,
+                    notification.title,
+                    notification.body,
+                    notification.url,
+                    notification.tag,
+                    SHRUNK_PLAINTEXT if row.shrunk else MAX_PLAINTEXT,
+                )
             except (EndpointRefused, PayloadTooLarge) as refused:
                 problem = str(refused)
         if problem:
             self._finish(row, FAILED, problem, report)
             return None
-        return Outgoing(row.id, subscription.endpoint, subscription.p256dh, subscription.auth, payload,
-                        min(MAX_TTL, int((as_utc(row.expires_at) - now).total_seconds())), notification.urgency,
-                        notification.topic)
+        return Outgoing(
+            row.id,
+            subscription.endpoint,
+            subscription.p256dh,
+            subscription.auth,
+            payload,
+            min(MAX_TTL, int((as_utc(row.expires_at) - now).total_seconds())),
+            notification.urgency,
+            notification.topic,
+        )
 
     def _record(self, token: str, outcomes: list[Outcome], now: datetime, report: BatchReport) -> None:
         with self.app.app_context():
-            rows = {row.id: row for row in db.session.scalars(
-                sa.select(PushDelivery).where(PushDelivery.id.in_([o.delivery_id for o in outcomes]),
-                                              PushDelivery.claim_token == token)
-                .options(joinedload(PushDelivery.subscription)))}
+            rows = {
+                row.id: row
+                for row in db.session.scalars(
+                    sa.select(PushDelivery)
+                    .where(PushDelivery.id.in_([o.delivery_id for o in outcomes]), PushDelivery.claim_token == token)
+                    .options(joinedload(PushDelivery.subscription))
+                )
+            }
             gone, health = set(), _Health()
             for outcome in outcomes:
                 row = rows.get(outcome.delivery_id)
@@ -180,17 +211,25 @@ class PushWorker:
             if health.failed or health.succeeded:  # shared with every worker, in the same commit
                 self.pause.record(now, health.failed, health.succeeded)
             if gone:
-                db.session.execute(sa.update(PushDelivery).where(
-                    PushDelivery.subscription_id.in_(gone), PushDelivery.state == PENDING,
-                    PushDelivery.claim_token.is_(None)).values(
-                    state=DEAD, last_error="The device's subscription has expired."),
-                    execution_options={"synchronize_session": False})
-                db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(gone)),
-                                   execution_options={"synchronize_session": False})
+                db.session.execute(
+                    sa.update(PushDelivery)
+                    .where(
+                        PushDelivery.subscription_id.in_(gone),
+                        PushDelivery.state == PENDING,
+                        PushDelivery.claim_token.is_(None),
+                    )
+                    .values(state=DEAD, last_error="The device's subscription has expired."),
+                    execution_options={"synchronize_session": False},
+                )
+                db.session.execute(
+                    sa.delete(PushSubscription).where(PushSubscription.id.in_(gone)),
+                    execution_options={"synchronize_session": False},
+                )
             db.session.commit()
 
-    def _apply(self, row: PushDelivery, outcome: Outcome, now: datetime, report: BatchReport,
-               gone: set[int], health: "_Health") -> None:
+    def _apply(
+        self, row: PushDelivery, outcome: Outcome, now: datetime, report: BatchReport, gone: set[int], health: "_Health"
+    ) -> None:
         status = row.last_status = outcome.status
         if status in DELIVERED:
             row.sent_at = now
@@ -212,8 +251,7 @@ class PushWorker:
             health.failed[row.push_service] += 1
             self._retry(row, outcome, now, report)
         elif 300 <= status < 400:
-            self._finish(row, FAILED, f"The push service redirected ({status}); redirects are "
-                                      "not followed.", report)
+            self._finish(row, FAILED, f"The push service redirected ({status}); redirects are not followed.", report)
         else:
             self._finish(row, FAILED, f"The push service refused the message ({outcome.error}).", report)
 

@@ -3,10 +3,15 @@
 
 def init_app(app):
     from app import sync
-    from app.schedule import models  # noqa: F401  (register tables)
-    from app.schedule import routes_days, routes_departments, routes_locations, routes_scenes  # noqa: F401
-    from app.schedule.routes import bp
     from app.crew.schemas import format_rest
+    from app.schedule import (  # noqa: F401
+        models,  # noqa: F401  (register tables)
+        routes_days,
+        routes_departments,
+        routes_locations,
+        routes_scenes,
+    )
+    from app.schedule.routes import bp
     from app.schedule.schemas import COMMON_ZONES, DayEditPayload, format_pages
     from app.schedule.sync_ops import update_field
 

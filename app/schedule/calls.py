@@ -1,4 +1,5 @@
 """Who is called on a shoot day and when: general call, department offsets, overrides."""
+
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -27,10 +28,11 @@ class Call:
 
 def department_calls(day: ShootDay) -> dict[int, int]:
     """Return each department's call on a day: general call plus its (day's) offset."""
-    departments = db.session.scalars(sa.select(Department).where(
-        Department.production_id == day.production_id)).all()
-    overrides = {row.department_id: row.call_offset for row in db.session.scalars(
-        sa.select(DepartmentCall).where(DepartmentCall.shoot_day_id == day.id))}
+    departments = db.session.scalars(sa.select(Department).where(Department.production_id == day.production_id)).all()
+    overrides = {
+        row.department_id: row.call_offset
+        for row in db.session.scalars(sa.select(DepartmentCall).where(DepartmentCall.shoot_day_id == day.id))
+    }
     calls = {}
     for department in departments:
         offset = overrides.get(department.id)
@@ -40,19 +42,24 @@ def department_calls(day: ShootDay) -> dict[int, int]:
 
 def cast_in_scenes(day: ShootDay) -> set[int]:
     """Return the ids of people who appear in a scene of the day."""
-    return set(db.session.scalars(
-        sa.select(scene_cast.c.person_id).join(Scene, Scene.id == scene_cast.c.scene_id)
-        .where(Scene.shoot_day_id == day.id)))
+    return set(
+        db.session.scalars(
+            sa.select(scene_cast.c.person_id)
+            .join(Scene, Scene.id == scene_cast.c.scene_id)
+            .where(Scene.shoot_day_id == day.id)
+        )
+    )
 
 
 def day_calls(day: ShootDay, include_uncalled: bool = False) -> list[Call]:
     """Return every person's call for a day, in department and name order (fixed query count)."""
     people = db.session.scalars(
-        sa.select(Person).where(Person.production_id == day.production_id)
-        .options(selectinload(Person.department))).all()
+        sa.select(Person).where(Person.production_id == day.production_id).options(selectinload(Person.department))
+    ).all()
     by_department = department_calls(day)
-    rows = {row.person_id: row for row in db.session.scalars(
-        sa.select(PersonCall).where(PersonCall.shoot_day_id == day.id))}
+    rows = {
+        row.person_id: row for row in db.session.scalars(sa.select(PersonCall).where(PersonCall.shoot_day_id == day.id))
+    }
     in_scenes = cast_in_scenes(day)
     calls = []
     for person in people:
@@ -65,19 +72,27 @@ def day_calls(day: ShootDay, include_uncalled: bool = False) -> list[Call]:
         if not called and not include_uncalled:
             continue
         override = row.call_override if row else None
-        calls.append(Call(
-            person=person,
-            call=override if override is not None else department_call,
-            department_call=department_call,
-            overridden=override is not None,
-            called=called,
-            pickup=row.pickup if row else None,
-            hair_makeup_wardrobe=row.hair_makeup_wardrobe if row else None,
-            on_set=row.on_set if row else None,
-            day_status=row.day_status if row else "",
-            notes=row.notes if row else "",
-        ))
+        calls.append(
+            Call(
+                person=person,
+                call=override if override is not None else department_call,
+                department_call=department_call,
+                overridden=override is not None,
+                called=called,
+                pickup=row.pickup if row else None,
+                hair_makeup_wardrobe=row.hair_makeup_wardrobe if row else None,
+                on_set=row.on_set if row else None,
+                day_status=row.day_status if row else "",
+                notes=row.notes if row else "",
+            )
+        )
     # Department id breaks ties between departments sharing a sort order, so each stays together.
-    calls.sort(key=lambda c: (c.person.department.sort_order if c.person.department else 999,
-                              c.person.department_id or 0, c.person.cast_number or 0, c.person.name))
+    calls.sort(
+        key=lambda c: (
+            c.person.department.sort_order if c.person.department else 999,
+            c.person.department_id or 0,
+            c.person.cast_number or 0,
+            c.person.name,
+        )
+    )
     return calls

@@ -1,4 +1,5 @@
 """What the day editor shows: a shoot day with its scenes, department calls and everyone's call."""
+
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -18,10 +19,14 @@ from app.schedule.service import locations, shoot_days
 def department_rows(day: ShootDay) -> list[dict]:
     """Return each department with its usual offset, the day's override and notes, and its call."""
     calls = department_calls(day)
-    rows = {row.department_id: row for row in db.session.scalars(
-        sa.select(DepartmentCall).where(DepartmentCall.shoot_day_id == day.id))}
-    return [{"department": department, "row": rows.get(department.id), "call": calls[department.id]}
-            for department in departments(day.production_id)]
+    rows = {
+        row.department_id: row
+        for row in db.session.scalars(sa.select(DepartmentCall).where(DepartmentCall.shoot_day_id == day.id))
+    }
+    return [
+        {"department": department, "row": rows.get(department.id), "call": calls[department.id]}
+        for department in departments(day.production_id)
+    ]
 
 
 def call_groups(day: ShootDay) -> list[dict]:
@@ -30,8 +35,13 @@ def call_groups(day: ShootDay) -> list[dict]:
     groups = []
     for _, members in groupby(calls, key=lambda call: call.person.department_id):
         members = list(members)
-        groups.append({"department": members[0].person.department,
-                       "department_call": members[0].department_call, "calls": members})
+        groups.append(
+            {
+                "department": members[0].person.department,
+                "department_call": members[0].department_call,
+                "calls": members,
+            }
+        )
     return groups
 
 
@@ -39,8 +49,11 @@ def neighbours(day: ShootDay) -> dict:
     """Return the day's place in the schedule: total days and the days before and after."""
     days = shoot_days(day.production_id)
     index = next(i for i, each in enumerate(days) if each.id == day.id)
-    return {"days_total": len(days), "previous_day": days[index - 1] if index > 0 else None,
-            "next_day": days[index + 1] if index + 1 < len(days) else None}
+    return {
+        "days_total": len(days),
+        "previous_day": days[index - 1] if index > 0 else None,
+        "next_day": days[index + 1] if index + 1 < len(days) else None,
+    }
 
 
 def day_sections(day: ShootDay) -> dict:
@@ -48,12 +61,19 @@ def day_sections(day: ShootDay) -> dict:
     scenes = stripboard.scenes(day)
     groups = call_groups(day)
     return {
-        "production": day.production, "day": day, "locations": locations(day.production_id),
-        "scenes": scenes, "total_eighths": sum(scene.pages_eighths for scene in scenes),
-        "department_rows": department_rows(day), "call_groups": groups,
-        "cast": sorted((call.person for group in groups for call in group["calls"] if call.person.is_cast),
-                       key=lambda person: person.cast_number),
-        "shortfalls": rest_shortfalls(day), **neighbours(day),
+        "production": day.production,
+        "day": day,
+        "locations": locations(day.production_id),
+        "scenes": scenes,
+        "total_eighths": sum(scene.pages_eighths for scene in scenes),
+        "department_rows": department_rows(day),
+        "call_groups": groups,
+        "cast": sorted(
+            (call.person for group in groups for call in group["calls"] if call.person.is_cast),
+            key=lambda person: person.cast_number,
+        ),
+        "shortfalls": rest_shortfalls(day),
+        **neighbours(day),
     }
 
 

@@ -1,4 +1,5 @@
 """Productions, locations, shoot days, scenes and the calls of each day."""
+
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -25,17 +26,22 @@ class Production(db.Model):
     min_rest_cast: Mapped[int] = mapped_column(default=12 * 60)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    departments = relationship("Department", order_by="Department.sort_order",
-                               cascade="all, delete-orphan", passive_deletes=True)
-    shoot_days = relationship("ShootDay", order_by="ShootDay.date", back_populates="production",
-                              cascade="all, delete-orphan", passive_deletes=True)
+    departments = relationship(
+        "Department", order_by="Department.sort_order", cascade="all, delete-orphan", passive_deletes=True
+    )
+    shoot_days = relationship(
+        "ShootDay",
+        order_by="ShootDay.date",
+        back_populates="production",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
 
 class Location(db.Model):
     __tablename__ = "locations"
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     latitude: Mapped[float | None] = mapped_column()
@@ -55,8 +61,7 @@ class ShootDay(db.Model):
     __tablename__ = "shoot_days"
     __table_args__ = (sa.UniqueConstraint("production_id", "date"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     date: Mapped[date] = mapped_column(sa.Date)
     day_number: Mapped[int] = mapped_column()
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id", ondelete="SET NULL"))
@@ -77,8 +82,13 @@ class ShootDay(db.Model):
 
     production = relationship("Production", back_populates="shoot_days")
     location = relationship("Location")
-    scenes = relationship("Scene", order_by="Scene.sort_order", back_populates="shoot_day",
-                          cascade="all, delete-orphan", passive_deletes=True)
+    scenes = relationship(
+        "Scene",
+        order_by="Scene.sort_order",
+        back_populates="shoot_day",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
 
 class DepartmentCall(db.Model):
@@ -87,8 +97,7 @@ class DepartmentCall(db.Model):
     __tablename__ = "department_calls"
     __table_args__ = (sa.UniqueConstraint("shoot_day_id", "department_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     shoot_day_id: Mapped[int] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id", ondelete="CASCADE"))
     call_offset: Mapped[int | None] = mapped_column()
@@ -107,10 +116,8 @@ class Scene(db.Model):
     __tablename__ = "scenes"
     __table_args__ = (sa.UniqueConstraint("shoot_day_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
-    shoot_day_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    shoot_day_id: Mapped[int] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
     sort_order: Mapped[int] = mapped_column(default=0)
     number: Mapped[str] = mapped_column(sa.String(20))
     int_ext: Mapped[str] = mapped_column(sa.String(8), default="INT")
@@ -135,10 +142,8 @@ class PersonCall(db.Model):
     __tablename__ = "person_calls"
     __table_args__ = (sa.UniqueConstraint("shoot_day_id", "person_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
-    shoot_day_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    shoot_day_id: Mapped[int] = mapped_column(sa.ForeignKey("shoot_days.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     called: Mapped[bool] = mapped_column(default=True)
     call_override: Mapped[int | None] = mapped_column()

@@ -1,4 +1,5 @@
 """Rest shortfalls as the office sees them: recorded check-outs first, else the estimated wrap."""
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,8 +33,17 @@ class Shortfall:
 
     @classmethod
     def of(cls, found: RestShortfall, call: int, recorded: bool) -> "Shortfall":
-        return cls(found.person.id, found.person.name, found.call_day.id, found.call_day.day_number, call,
-                   found.earliest_call, whole_minutes(found.short_by), whole_minutes(found.required), recorded)
+        return cls(
+            found.person.id,
+            found.person.name,
+            found.call_day.id,
+            found.call_day.day_number,
+            call,
+            found.earliest_call,
+            whole_minutes(found.short_by),
+            whole_minutes(found.required),
+            recorded,
+        )
 
 
 def wraps_recorded_by(app, reader: Callable[[ShootDay], dict[int, datetime]]) -> None:
@@ -53,9 +63,10 @@ def _between(production: Production, wrap_day: ShootDay, call_day: ShootDay, cac
             cache[each.id] = day_calls(each)
     wraps = recorded_wraps(wrap_day)
     calls = {call.person.id: call.call for call in cache[call_day.id]}
-    return [Shortfall.of(found, calls[found.person.id], found.person.id in wraps)
-            for found in shortfalls_between(production, wrap_day, cache[wrap_day.id], call_day,
-                                            cache[call_day.id], wraps)]
+    return [
+        Shortfall.of(found, calls[found.person.id], found.person.id in wraps)
+        for found in shortfalls_between(production, wrap_day, cache[wrap_day.id], call_day, cache[call_day.id], wraps)
+    ]
 
 
 def rest_shortfalls(day: ShootDay) -> list[Shortfall]:

@@ -1,12 +1,13 @@
 """The production office: start a production, and its settings (the overview: app.callsheets.office)."""
+
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import current_user, login_required
-from app.forms import clash, field_errors
 from app.crew.membership import coordination
 from app.extensions import db
+from app.forms import clash, field_errors
 from app.schedule import service
 from app.schedule.models import DEFAULT_REVISION_COLOURS
 from app.schedule.schemas import ProductionSchema
@@ -22,24 +23,38 @@ P = "/p/<int:production_id>"
 @login_required
 def new_production():
     """Start a production; whoever creates it runs its office."""
-    form, errors = {"timezone": "Europe/London", "revision_colours": DEFAULT_REVISION_COLOURS,
-                    "min_rest_crew": "10:00", "min_rest_cast": "12:00"}, {}
+    form, errors = (
+        {
+            "timezone": "Europe/London",
+            "revision_colours": DEFAULT_REVISION_COLOURS,
+            "min_rest_crew": "10:00",
+            "min_rest_cast": "12:00",
+        },
+        {},
+    )
     if request.method == "POST":
         form = request.form.to_dict()
         try:
             production = service.create_production(current_user(), ProductionSchema().load(form))
         except ValidationError as error:
-            return render("schedule/new_production.html", "production_form", 422, form=form,
-                          errors=field_errors(error))
+            return render("schedule/new_production.html", "production_form", 422, form=form, errors=field_errors(error))
         db.session.commit()
         return redirect(url_for("callsheets.office", production_id=production.id), code=303)
     return render("schedule/new_production.html", "production_form", form=form, errors=errors)
 
 
 def _settings_page(me, status=200, form=None, errors=None, saved=False):
-    return render("schedule/settings.html", "production_form", status, production=me.production, me=me,
-                  section="settings", form=form or ProductionSchema().dump(me.production),
-                  errors=errors or {}, saved=saved)
+    return render(
+        "schedule/settings.html",
+        "production_form",
+        status,
+        production=me.production,
+        me=me,
+        section="settings",
+        form=form or ProductionSchema().dump(me.production),
+        errors=errors or {},
+        saved=saved,
+    )
 
 
 @bp.get(f"{P}/settings")

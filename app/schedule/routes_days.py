@@ -1,14 +1,15 @@
 """The day editor: a shoot day's details, its department calls and everyone's call."""
+
 from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
 from app.auth.permissions import login_required
-from app.forms import field_errors
-from app.crew.membership import coordination, in_production
 from app.bounds import query_id
+from app.crew.membership import coordination, in_production
 from app.crew.models import Department, Person
 from app.crew.service import Rejected
 from app.extensions import db
+from app.forms import field_errors
 from app.schedule import editor, service
 from app.schedule.models import ShootDay
 from app.schedule.rest import rest_shortfalls
@@ -25,8 +26,13 @@ def day_page(me: Person, day: ShootDay, status: int = 200, blocks: tuple = (), *
 
     A save also refreshes the day's actions out of band: their "Unpublished changes" count.
     """
-    context = {"me": me, "section": "days", **editor.day_sections(day),
-               "day_state": {"form": DaySchema().dump(day), "errors": {}}, **state}
+    context = {
+        "me": me,
+        "section": "days",
+        **editor.day_sections(day),
+        "day_state": {"form": DaySchema().dump(day), "errors": {}},
+        **state,
+    }
     actions = ("day_actions",) if blocks and status < 400 else ()
     return render(PAGE, blocks[0] if blocks else None, status, oob=(*blocks[1:], *actions), **context)
 
@@ -103,13 +109,20 @@ def save_call(production_id: int, day_id: int, person_id: int):
         state = {"id": person_id, "form": form, "errors": field_errors(error)}
         if not wants_fragment():
             return day_page(me, shoot_day, 422, call_edit=state)
-        return render_partial("schedule/_call_row.html", 422, call=editor.call_of(shoot_day, person),
-                              day=shoot_day, call_edit=state)
+        return render_partial(
+            "schedule/_call_row.html", 422, call=editor.call_of(shoot_day, person), day=shoot_day, call_edit=state
+        )
     service.set_person_call(shoot_day, person, data)
     db.session.commit()
     if not wants_fragment():
         return back_to(shoot_day, f"#call-{person_id}")
     # The saved row, and the rest shortfalls (which that call may change) out of band.
-    return render_partial("schedule/_call_row.html", also=("schedule/_rest.html",),
-                          call=editor.call_of(shoot_day, person), day=shoot_day, saved=True,
-                          shortfalls=rest_shortfalls(shoot_day), oob_rest=True)
+    return render_partial(
+        "schedule/_call_row.html",
+        also=("schedule/_rest.html",),
+        call=editor.call_of(shoot_day, person),
+        day=shoot_day,
+        saved=True,
+        shortfalls=rest_shortfalls(shoot_day),
+        oob_rest=True,
+    )

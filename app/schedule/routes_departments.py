@@ -1,4 +1,5 @@
 """Departments: add, rename, reorder, and their call offset from general crew call."""
+
 from datetime import date
 
 from flask import redirect, request, url_for
@@ -6,12 +7,12 @@ from marshmallow import ValidationError
 
 from app.auth.permissions import login_required
 from app.crew import service as crew
-from app.forms import field_errors
 from app.crew.membership import coordination, in_production
 from app.crew.models import Department
 from app.crew.schemas import DepartmentSchema, MoveSchema
 from app.crew.service import Rejected
 from app.extensions import db
+from app.forms import field_errors
 from app.schedule import service
 from app.schedule.routes import P, bp
 from app.web import render, wants_fragment
@@ -28,11 +29,19 @@ def _reference_day(production_id: int):
 def departments_page(me, status: int = 200, new: dict | None = None, edit: dict | None = None):
     """Render the departments screen (or only its list for htmx)."""
     reference = _reference_day(me.production_id)
-    return render("schedule/departments.html", "departments", status, production=me.production, me=me,
-                  section="departments", departments=crew.departments(me.production_id),
-                  reference=reference,
-                  general_call=reference.general_call if reference else DEFAULT_GENERAL_CALL,
-                  new=new or {"form": {"call_offset": "0:00"}, "errors": {}}, edit=edit)
+    return render(
+        "schedule/departments.html",
+        "departments",
+        status,
+        production=me.production,
+        me=me,
+        section="departments",
+        departments=crew.departments(me.production_id),
+        reference=reference,
+        general_call=reference.general_call if reference else DEFAULT_GENERAL_CALL,
+        new=new or {"form": {"call_offset": "0:00"}, "errors": {}},
+        edit=edit,
+    )
 
 
 def _answer(me, department_id: int | None = None):

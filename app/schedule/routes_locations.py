@@ -1,12 +1,13 @@
 """Locations: set address and coordinates, parking, base camp, holding and the nearest hospital."""
+
 from flask import redirect, request, url_for
 from marshmallow import ValidationError
 
 from app.auth.permissions import login_required
-from app.forms import field_errors
-from app.crew.membership import coordination, in_production
 from app.bounds import query_id
+from app.crew.membership import coordination, in_production
 from app.extensions import db
+from app.forms import field_errors
 from app.schedule import service
 from app.schedule.models import Location
 from app.schedule.routes import P, bp
@@ -16,16 +17,25 @@ from app.web import render, wants_fragment
 
 def locations_page(me, status: int = 200, new: dict | None = None, edit: dict | None = None):
     """Render the locations screen (or only its list for htmx)."""
-    return render("schedule/locations.html", "locations", status, production=me.production, me=me,
-                  section="locations", locations=service.locations(me.production_id),
-                  new=new or {"form": {}, "errors": {}}, edit=edit)
+    return render(
+        "schedule/locations.html",
+        "locations",
+        status,
+        production=me.production,
+        me=me,
+        section="locations",
+        locations=service.locations(me.production_id),
+        new=new or {"form": {}, "errors": {}},
+        edit=edit,
+    )
 
 
 def _answer(me, location_id: int):
     if wants_fragment():
         return locations_page(me)
-    return redirect(url_for("schedule.locations", production_id=me.production_id) + f"#location-{location_id}",
-                    code=303)
+    return redirect(
+        url_for("schedule.locations", production_id=me.production_id) + f"#location-{location_id}", code=303
+    )
 
 
 @bp.get(f"{P}/locations")

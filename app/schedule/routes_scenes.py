@@ -1,14 +1,15 @@
 """Scenes of a shoot day: add, change, reorder and remove, in shooting order."""
+
 from flask import abort, request
 from marshmallow import ValidationError
 
 from app.auth.permissions import login_required
-from app.forms import field_errors
-from app.crew.membership import coordination, in_production
 from app.bounds import query_id
+from app.crew.membership import coordination, in_production
 from app.crew.schemas import MoveSchema
 from app.crew.service import Rejected
 from app.extensions import db
+from app.forms import field_errors
 from app.schedule import editor, stripboard
 from app.schedule.models import Scene, ShootDay
 from app.schedule.routes import bp

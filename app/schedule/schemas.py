@@ -1,4 +1,5 @@
 """Input schemas for productions, locations, shoot days, scenes and calls."""
+
 import datetime
 import re
 from functools import lru_cache
@@ -11,29 +12,66 @@ from app.crew.schemas import FormSchema, Offset, RestHours
 from app.schedule.models import DAY_STATUSES, DEFAULT_REVISION_COLOURS
 from app.timeutil import input_clock, parse_clock
 
-OFFLINE_DAY_FIELDS = ("general_call", "shooting_call", "breakfast", "lunch", "estimated_wrap", "notes",
-                      "safety_notes", "weather", "walkie_channels", "breakfast_place", "lunch_place")
+OFFLINE_DAY_FIELDS = (
+    "general_call",
+    "shooting_call",
+    "breakfast",
+    "lunch",
+    "estimated_wrap",
+    "notes",
+    "safety_notes",
+    "weather",
+    "walkie_channels",
+    "breakfast_place",
+    "lunch_place",
+)
 INT_EXT = ("INT", "EXT", "INT/EXT")
 #: A plausible shoot date. Calls run to 47:59 and pages add days to it: a day near year 1 or 9999
 #: would be stored, then break the office page and every calendar feed of the production.
-SHOOT_DATES = validate.Range(min=datetime.date(1900, 1, 1), max=datetime.date(2999, 12, 31),
-                             error="Choose a date between 1900 and 2999.")
+SHOOT_DATES = validate.Range(
+    min=datetime.date(1900, 1, 1), max=datetime.date(2999, 12, 31), error="Choose a date between 1900 and 2999."
+)
 DAY_NIGHT = ("DAY", "NIGHT", "DAWN", "DUSK")
 PAGES = re.compile(r"^(?:(\d{1,3})\s+)?(\d{1,3})\s*/\s*(\d{1,3})$|^(\d{1,3})$|^(\d{1,4})\s*(?:e|eighths?)$")
 MAX_EIGHTHS = 99 * 8
 MAX_CLOCK = 47 * 60 + 59
-COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
-                "Europe/Madrid", "Europe/Rome", "Europe/Prague", "Europe/Budapest", "Europe/Athens",
-                "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Seoul", "Asia/Tokyo",
-                "Australia/Sydney", "Pacific/Auckland", "America/New_York", "America/Toronto",
-                "America/Chicago", "America/Denver", "America/Los_Angeles",
-                "America/Vancouver", "America/Mexico_City", "America/Sao_Paulo", "UTC")
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Prague",
+    "Europe/Budapest",
+    "Europe/Athens",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/New_York",
+    "America/Toronto",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Vancouver",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "UTC",
+)
 
 
 def text(max_length: int, **kwargs) -> fields.String:
     """Return an optional text field of at most max_length characters."""
-    return fields.String(load_default="", validate=[validate.Length(
-        max=max_length, error=f"Keep this under {max_length} characters."), printable_lines], **kwargs)
+    return fields.String(
+        load_default="",
+        validate=[validate.Length(max=max_length, error=f"Keep this under {max_length} characters."), printable_lines],
+        **kwargs,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -131,9 +169,14 @@ class CastNumbers(fields.Field):
 
 
 class ProductionSchema(FormSchema):
-    title = fields.String(required=True, validate=[validate.Length(
-        min=1, max=200, error="Give the production a title (up to 200 characters)."), printable],
-        error_messages={"required": "Give the production a title."})
+    title = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=200, error="Give the production a title (up to 200 characters)."),
+            printable,
+        ],
+        error_messages={"required": "Give the production a title."},
+    )
     company = text(200)
     timezone = fields.String(load_default="Europe/London")
     office_phone = text(40)
@@ -162,18 +205,32 @@ class ProductionSchema(FormSchema):
 
 
 class LocationSchema(FormSchema):
-    name = fields.String(required=True, validate=[validate.Length(
-        min=1, max=120, error="Give the location a name (up to 120 characters)."), printable],
-        error_messages={"required": "Give the location a name."})
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=120, error="Give the location a name (up to 120 characters)."), printable],
+        error_messages={"required": "Give the location a name."},
+    )
     address, parking, base_camp, holding = text(300), text(300), text(300), text(300)
-    latitude = fields.Float(allow_none=True, load_default=None, allow_nan=False, validate=validate.Range(
-        min=-90, max=90, error="Latitude runs from -90 to 90."),
-        error_messages={"invalid": "Enter latitude in decimal degrees, like 53.4084.",
-                        "special": "Enter latitude in decimal degrees, like 53.4084."})
-    longitude = fields.Float(allow_none=True, load_default=None, allow_nan=False, validate=validate.Range(
-        min=-180, max=180, error="Longitude runs from -180 to 180."),
-        error_messages={"invalid": "Enter longitude in decimal degrees, like -2.9916.",
-                        "special": "Enter longitude in decimal degrees, like -2.9916."})
+    latitude = fields.Float(
+        allow_none=True,
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(min=-90, max=90, error="Latitude runs from -90 to 90."),
+        error_messages={
+            "invalid": "Enter latitude in decimal degrees, like 53.4084.",
+            "special": "Enter latitude in decimal degrees, like 53.4084.",
+        },
+    )
+    longitude = fields.Float(
+        allow_none=True,
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(min=-180, max=180, error="Longitude runs from -180 to 180."),
+        error_messages={
+            "invalid": "Enter longitude in decimal degrees, like -2.9916.",
+            "special": "Enter longitude in decimal degrees, like -2.9916.",
+        },
+    )
     hospital_name, hospital_address, hospital_phone = text(200), text(300), text(40)
     notes = text(5000)
 
@@ -185,11 +242,17 @@ class LocationSchema(FormSchema):
 
 
 class NewDaySchema(FormSchema):
-    date = fields.Date(required=True, validate=SHOOT_DATES, error_messages={
-        "required": "Choose the date.", "invalid": "Enter a date like 2025-03-14."})
+    date = fields.Date(
+        required=True,
+        validate=SHOOT_DATES,
+        error_messages={"required": "Choose the date.", "invalid": "Enter a date like 2025-03-14."},
+    )
     general_call = Clock(load_default=7 * 60)
-    day_number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(
-        min=1, max=999, error="Day numbers run from 1 to 999."))
+    day_number = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
+    )
     location_id = form_id("Choose one of the production's locations.", allow_none=True, load_default=None)
 
 
@@ -197,17 +260,23 @@ class DaySchema(FormSchema):
     """Every field of a shoot day; fields not sent are left as they are."""
 
     date = fields.Date(validate=SHOOT_DATES, error_messages={"invalid": "Enter a date like 2025-03-14."})
-    day_number = fields.Integer(validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
-                                error_messages={"invalid": "A day number is a whole number."})
+    day_number = fields.Integer(
+        validate=validate.Range(min=1, max=999, error="Day numbers run from 1 to 999."),
+        error_messages={"invalid": "A day number is a whole number."},
+    )
     location_id = form_id("Choose one of the production's locations.", allow_none=True)
     general_call = Clock()
     shooting_call, breakfast, lunch, estimated_wrap = (Clock(allow_none=True) for _ in range(4))
-    breakfast_place, lunch_place = fields.String(validate=[validate.Length(max=200), printable_lines]), fields.String(
-        validate=[validate.Length(max=200), printable_lines])
-    weather = fields.String(validate=[validate.Length(max=300, error="Keep the weather under 300 characters."),
-                                      printable_lines])
+    breakfast_place, lunch_place = (
+        fields.String(validate=[validate.Length(max=200), printable_lines]),
+        fields.String(validate=[validate.Length(max=200), printable_lines]),
+    )
+    weather = fields.String(
+        validate=[validate.Length(max=300, error="Keep the weather under 300 characters."), printable_lines]
+    )
     notes, safety_notes, walkie_channels, background = (
-        fields.String(validate=[validate.Length(max=5000), printable_lines]) for _ in range(4))
+        fields.String(validate=[validate.Length(max=5000), printable_lines]) for _ in range(4)
+    )
     version = fields.Integer(allow_none=True, load_only=True, validate=validate.Range(min=0, max=MAX_ID))
     # Wrap after general call is judged with the day's stored values (schedule.service), so an
     # edit of one field, from this form or from a queued offline edit, meets the same rule.
@@ -227,13 +296,16 @@ class DayEditPayload(Schema):
 
 
 class SceneSchema(FormSchema):
-    number = fields.String(required=True, validate=[validate.Length(
-        min=1, max=20, error="Enter the scene number (up to 20 characters)."), printable],
-        error_messages={"required": "Enter the scene number."})
+    number = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=20, error="Enter the scene number (up to 20 characters)."), printable],
+        error_messages={"required": "Enter the scene number."},
+    )
     int_ext = fields.String(load_default="INT", validate=validate.OneOf(INT_EXT, error="Choose INT, EXT or INT/EXT."))
     set_name = text(200)
-    day_night = fields.String(load_default="DAY", validate=validate.OneOf(
-        DAY_NIGHT, error="Choose DAY, NIGHT, DAWN or DUSK."))
+    day_night = fields.String(
+        load_default="DAY", validate=validate.OneOf(DAY_NIGHT, error="Choose DAY, NIGHT, DAWN or DUSK.")
+    )
     synopsis = text(500)
     pages_eighths = Pages(required=True, error_messages={"required": "Enter the page count, like 1 3/8."})
     cast = CastNumbers(load_default=list)
@@ -250,6 +322,7 @@ class PersonCallSchema(FormSchema):
 
     call_override, pickup, hair_makeup_wardrobe, on_set = (Clock(allow_none=True) for _ in range(4))
     day_status = fields.String(validate=validate.OneOf(("",) + DAY_STATUSES, error="Choose SW, W, WF, SWF or H."))
-    notes = fields.String(validate=[validate.Length(max=300, error="Keep the note under 300 characters."),
-                                    printable_lines])
+    notes = fields.String(
+        validate=[validate.Length(max=300, error="Keep the note under 300 characters."), printable_lines]
+    )
     action = fields.String(load_default="save", validate=validate.OneOf(("save", "clear", "call", "not-called")))

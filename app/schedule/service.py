@@ -1,4 +1,5 @@
 """Productions, locations, shoot days and the calls of a day. Never commits."""
+
 from datetime import date
 
 import sqlalchemy as sa
@@ -10,13 +11,46 @@ from app.schedule.calls import cast_in_scenes
 from app.schedule.models import DepartmentCall, Location, PersonCall, Production, ShootDay
 from app.sync import Rejected
 
-PRODUCTION_FIELDS = ("title", "company", "timezone", "office_phone", "office_address", "revision_colours",
-                     "min_rest_crew", "min_rest_cast")
-LOCATION_FIELDS = ("name", "address", "latitude", "longitude", "parking", "base_camp", "holding",
-                   "hospital_name", "hospital_address", "hospital_phone", "notes")
-DAY_FIELDS = ("date", "day_number", "location_id", "general_call", "shooting_call", "breakfast",
-              "breakfast_place", "lunch", "lunch_place", "estimated_wrap", "weather", "notes",
-              "safety_notes", "walkie_channels", "background")
+PRODUCTION_FIELDS = (
+    "title",
+    "company",
+    "timezone",
+    "office_phone",
+    "office_address",
+    "revision_colours",
+    "min_rest_crew",
+    "min_rest_cast",
+)
+LOCATION_FIELDS = (
+    "name",
+    "address",
+    "latitude",
+    "longitude",
+    "parking",
+    "base_camp",
+    "holding",
+    "hospital_name",
+    "hospital_address",
+    "hospital_phone",
+    "notes",
+)
+DAY_FIELDS = (
+    "date",
+    "day_number",
+    "location_id",
+    "general_call",
+    "shooting_call",
+    "breakfast",
+    "breakfast_place",
+    "lunch",
+    "lunch_place",
+    "estimated_wrap",
+    "weather",
+    "notes",
+    "safety_notes",
+    "walkie_channels",
+    "background",
+)
 WRAP_BEFORE_CALL = "Wrap is before general call. After midnight, write 25:30 for 01:30."
 
 
@@ -41,8 +75,17 @@ def create_production(user, data: dict) -> Production:
     office = Department(production_id=production.id, name="Production", sort_order=0)
     db.session.add(office)
     db.session.flush()
-    db.session.add(Person(production_id=production.id, user=user, role=COORDINATOR, name=user.name,
-                          email=user.email, department_id=office.id, job_title="Production Coordinator"))
+    db.session.add(
+        Person(
+            production_id=production.id,
+            user=user,
+            role=COORDINATOR,
+            name=user.name,
+            email=user.email,
+            department_id=office.id,
+            job_title="Production Coordinator",
+        )
+    )
     return production
 
 
@@ -55,13 +98,19 @@ def update_production(production: Production, data: dict) -> None:
 
 def locations(production_id: int) -> list[Location]:
     """Return the production's locations by name."""
-    return list(db.session.scalars(sa.select(Location).where(
-        Location.production_id == production_id).order_by(Location.name)))
+    return list(
+        db.session.scalars(sa.select(Location).where(Location.production_id == production_id).order_by(Location.name))
+    )
 
 
 def _check_location(production_id: int, location_id: int | None, field: str = "location_id") -> None:
-    if location_id is not None and db.session.scalar(sa.select(Location.id).where(
-            Location.id == location_id, Location.production_id == production_id)) is None:
+    if (
+        location_id is not None
+        and db.session.scalar(
+            sa.select(Location.id).where(Location.id == location_id, Location.production_id == production_id)
+        )
+        is None
+    ):
         raise Rejected.on(field, "Choose one of the production's locations.")
 
 
@@ -82,8 +131,14 @@ def update_location(location: Location, data: dict) -> None:
 
 def shoot_days(production_id: int) -> list[ShootDay]:
     """Return the production's shoot days by date."""
-    return list(db.session.scalars(sa.select(ShootDay).where(ShootDay.production_id == production_id)
-                                   .options(selectinload(ShootDay.location)).order_by(ShootDay.date)))
+    return list(
+        db.session.scalars(
+            sa.select(ShootDay)
+            .where(ShootDay.production_id == production_id)
+            .options(selectinload(ShootDay.location))
+            .order_by(ShootDay.date)
+        )
+    )
 
 
 def _check_day(production_id: int, data: dict, day: ShootDay | None = None) -> None:
@@ -115,8 +170,9 @@ def add_shoot_day(production_id: int, data: dict) -> ShootDay:
     """Add a shoot day; it takes the next day number unless one is given."""
     data = dict(data)
     if data.get("day_number") is None:
-        last = db.session.scalar(sa.select(sa.func.max(ShootDay.day_number)).where(
-            ShootDay.production_id == production_id))
+        last = db.session.scalar(
+            sa.select(sa.func.max(ShootDay.day_number)).where(ShootDay.production_id == production_id)
+        )
         data["day_number"] = (last or 0) + 1
     _check_day(production_id, data)
     day = ShootDay(production_id=production_id, **{k: data[k] for k in DAY_FIELDS if k in data})
@@ -149,15 +205,17 @@ def update_day(day: ShootDay, data: dict, based_on_version: int | None = None) -
 
 def set_department_call(day: ShootDay, department: Department, call_offset: int | None, notes: str) -> None:
     """Set a department's offset (None: its usual one) and notes for one day."""
-    row = db.session.scalar(sa.select(DepartmentCall).where(
-        DepartmentCall.shoot_day_id == day.id, DepartmentCall.department_id == department.id))
+    row = db.session.scalar(
+        sa.select(DepartmentCall).where(
+            DepartmentCall.shoot_day_id == day.id, DepartmentCall.department_id == department.id
+        )
+    )
     if call_offset is None and not notes:
         if row is not None:
             db.session.delete(row)
     else:
         if row is None:
-            row = DepartmentCall(production_id=day.production_id, shoot_day_id=day.id,
-                                 department_id=department.id)
+            row = DepartmentCall(production_id=day.production_id, shoot_day_id=day.id, department_id=department.id)
             db.session.add(row)
         row.call_offset, row.notes = call_offset, notes
     touch(day)
@@ -168,8 +226,9 @@ CALL_FIELDS = ("call_override", "pickup", "hair_makeup_wardrobe", "on_set", "day
 
 def set_person_call(day: ShootDay, person: Person, data: dict) -> None:
     """Set a person's call on a day: override, cast times, status, or whether they are called."""
-    row = db.session.scalar(sa.select(PersonCall).where(
-        PersonCall.shoot_day_id == day.id, PersonCall.person_id == person.id))
+    row = db.session.scalar(
+        sa.select(PersonCall).where(PersonCall.shoot_day_id == day.id, PersonCall.person_id == person.id)
+    )
     usually_called = person.id in cast_in_scenes(day) if person.is_cast else True
     values = {key: getattr(row, key) if row else None for key in CALL_FIELDS}
     values.update({key: data[key] for key in CALL_FIELDS if key in data})

@@ -1,6 +1,7 @@
 """Sunrise and sunset computed offline from a location's coordinates and a date."""
+
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone as utc_zone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from astral import Observer
@@ -31,8 +32,8 @@ def _altitude(observer: Observer, moment: datetime) -> float:
 def _crossing(observer: Observer, day: date, zone: ZoneInfo, rising: bool) -> datetime | None:
     """Find the sun crossing the horizon within the local day, by sampling and bisection."""
     # Walk in UTC so that days with a daylight-saving change have their true length.
-    moment = datetime.combine(day, time(0), zone).astimezone(utc_zone.utc)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(utc_zone.utc)
+    moment = datetime.combine(day, time(0), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
     before = _altitude(observer, moment)
     while moment < end:
         after_moment = moment + STEP

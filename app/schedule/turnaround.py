@@ -1,4 +1,5 @@
 """Rest between a person's wrap and their next call (turnaround), checked per person."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,9 +40,14 @@ def required_rest(person: Person, production: Production) -> timedelta:
     return timedelta(minutes=production.min_rest_cast if person.is_cast else production.min_rest_crew)
 
 
-def shortfalls_between(production: Production, wrap_day: ShootDay, wrap_calls: list[Call],
-                       call_day: ShootDay, calls: list[Call],
-                       wraps: dict[int, datetime] | None = None) -> list[RestShortfall]:
+def shortfalls_between(
+    production: Production,
+    wrap_day: ShootDay,
+    wrap_calls: list[Call],
+    call_day: ShootDay,
+    calls: list[Call],
+    wraps: dict[int, datetime] | None = None,
+) -> list[RestShortfall]:
     """List people called on call_day whose rest since wrap_day is below their minimum.
 
     A person's wrap is their recorded check-out (from `wraps`) or else the estimated wrap; a
@@ -50,8 +56,11 @@ def shortfalls_between(production: Production, wrap_day: ShootDay, wrap_calls: l
     """
     wraps = {person_id: to_the_minute(at) for person_id, at in (wraps or {}).items()}
     worked = {call.person.id for call in wrap_calls}
-    estimated = (instant_at(wrap_day.date, wrap_day.estimated_wrap, production.timezone)
-                 if wrap_day.estimated_wrap is not None else None)
+    estimated = (
+        instant_at(wrap_day.date, wrap_day.estimated_wrap, production.timezone)
+        if wrap_day.estimated_wrap is not None
+        else None
+    )
     found = []
     for call in calls:
         person = call.person

@@ -2,6 +2,7 @@
 
 Domains depend on sync, never the reverse: sync knows no domain's models or rules.
 """
+
 from app.sync.protocol import Conflict, Rejected, Tap  # noqa: F401  (the names domains raise and take)
 from app.sync.registry import register, register_changes, register_members, register_pages  # noqa: F401
 

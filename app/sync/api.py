@@ -1,4 +1,5 @@
 """POST /api/sync: apply a batch of queued offline operations (see sync/PROTOCOL.md)."""
+
 from time import monotonic, sleep
 from urllib.parse import urlsplit
 
@@ -105,5 +106,12 @@ def sync():
     since = read_cursor(batch["cursor"], received_at)
     changes = registry.changes(user.id, since, received_at)
     keep = registry.pages(user.id) if changes or since is None else []
-    return jsonify({"results": results, "changes": changes, "prefetch": keep,
-                    "cursor": make_cursor(received_at), "server_time": received_at.isoformat()})
+    return jsonify(
+        {
+            "results": results,
+            "changes": changes,
+            "prefetch": keep,
+            "cursor": make_cursor(received_at),
+            "server_time": received_at.isoformat(),
+        }
+    )

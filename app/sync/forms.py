@@ -1,4 +1,5 @@
 """The no-JavaScript twin of the outbox: an action posted as a plain form, applied the same way."""
+
 import uuid
 
 from flask import abort, redirect, request, url_for
@@ -21,8 +22,13 @@ def new_op_id() -> str:
 def apply_now(op_id, production_id: int, kind: str, payload: dict) -> dict:
     """Apply one operation tapped on this request, through the same path as the outbox."""
     now = utcnow()
-    op = {"id": str(op_id or uuid.uuid4()), "production_id": production_id, "kind": kind,
-          "tapped_at": now.isoformat(), "payload": payload}
+    op = {
+        "id": str(op_id or uuid.uuid4()),
+        "production_id": production_id,
+        "kind": kind,
+        "tapped_at": now.isoformat(),
+        "payload": payload,
+    }
     return service.apply_batch(current_user().id, [op], now, now)[0]
 
 

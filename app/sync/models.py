@@ -1,4 +1,5 @@
 """The operations already applied, so a replayed one never applies twice."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,8 +17,7 @@ class AppliedOperation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     op_id: Mapped[str] = mapped_column(sa.String(36))
-    production_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(30))
     applied_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     result: Mapped[dict] = mapped_column(sa.JSON, default=dict)

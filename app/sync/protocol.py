@@ -2,11 +2,12 @@
 
 Nothing here knows a domain: the domains register their operations (app.sync.registry).
 """
+
 import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
@@ -28,8 +29,9 @@ class Rejected(Exception):
     def __init__(self, message: str | dict, *, reason: str = "refused", errors: dict | None = None):
         if isinstance(message, dict):
             errors = message if errors is None else errors
-            message = " ".join(str(text) for texts in message.values()
-                               for text in (texts if isinstance(texts, list) else [texts]))
+            message = " ".join(
+                str(text) for texts in message.values() for text in (texts if isinstance(texts, list) else [texts])
+            )
         super().__init__(message)
         self.message, self.reason = message, reason
         self.errors = errors if errors is not None else {}
@@ -85,12 +87,16 @@ class Tap:
         server's clock before any offset is added (year 1 or 9999 never reaches the arithmetic)."""
         for name, moment in (("tapped_at", self.tapped_at), ("sent_at", self.sent_at)):
             if abs(moment - self.received_at) > max_skew:
-                raise Rejected(f"This phone's clock said {moment:%Y-%m-%d}, more than {max_skew.days} "
-                               "days from today. Set the phone's date and time, then tap again.",
-                               reason="clock", errors={name: ["Not a plausible time."]})
+                raise Rejected(
+                    f"This phone's clock said {moment:%Y-%m-%d}, more than {max_skew.days} "
+                    "days from today. Set the phone's date and time, then tap again.",
+                    reason="clock",
+                    errors={name: ["Not a plausible time."]},
+                )
         if self.corrected < self.received_at - max_age:
-            raise Rejected(f"This was tapped more than {max_age.days} days ago, too long ago to record.",
-                           reason="too_old")
+            raise Rejected(
+                f"This was tapped more than {max_age.days} days ago, too long ago to record.", reason="too_old"
+            )
 
 
 class Loose(Schema):
@@ -165,4 +171,4 @@ def read_cursor(cursor: str | None, now: datetime) -> datetime | None:
     millis = int(match.group(1))
     if millis > (now + CURSOR_LEEWAY).timestamp() * 1000:
         return None
-    return datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(millis / 1000, tz=UTC)

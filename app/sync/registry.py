@@ -3,6 +3,7 @@
 Each domain registers its own in its `init_app`; adding an offline operation touches that
 domain only. Registering again under the same kind replaces the entry (one per app build).
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime

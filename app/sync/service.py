@@ -4,6 +4,7 @@ Every operation is read and judged first, outside any write transaction; only th
 can apply then run, back to back, in savepoints inside short write transactions (the
 endpoint commits whenever one has been open for SYNC_WRITE_BUDGET_MS).
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,8 +41,11 @@ class Limits:
     @classmethod
     def from_config(cls) -> "Limits":
         config = current_app.config
-        return cls(config["SYNC_MAX_OP_BYTES"], timedelta(days=config["SYNC_CLOCK_MAX_SKEW_DAYS"]),
-                   timedelta(days=config["SYNC_TAP_MAX_AGE_DAYS"]))
+        return cls(
+            config["SYNC_MAX_OP_BYTES"],
+            timedelta(days=config["SYNC_CLOCK_MAX_SKEW_DAYS"]),
+            timedelta(days=config["SYNC_TAP_MAX_AGE_DAYS"]),
+        )
 
 
 def begin_write() -> None:
@@ -55,8 +59,9 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def judge_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime,
-                limits: Limits | None = None) -> tuple[list[dict | None], list[Ready]]:
+def judge_batch(
+    user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime, limits: Limits | None = None
+) -> tuple[list[dict | None], list[Ready]]:
     """Read and judge every operation without writing: results so far (None: still to apply), and those ready."""
     limits = limits or Limits.from_config()
     members = registry.members(user_id)
@@ -71,8 +76,9 @@ def judge_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: dat
     return results, ready
 
 
-def apply_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime,
-                limits: Limits | None = None) -> list[dict]:
+def apply_batch(
+    user_id: int, raw_ops: list, sent_at: datetime, received_at: datetime, limits: Limits | None = None
+) -> list[dict]:
     """Apply each operation at most once for this user, in one transaction; one result per operation."""
     results, ready = judge_batch(user_id, raw_ops, sent_at, received_at, limits)
     if ready:
@@ -82,8 +88,7 @@ def apply_batch(user_id: int, raw_ops: list, sent_at: datetime, received_at: dat
     return results
 
 
-def read_op(index: int, raw, members: dict, sent_at: datetime, received_at: datetime,
-            limits: Limits) -> Ready:
+def read_op(index: int, raw, members: dict, sent_at: datetime, received_at: datetime, limits: Limits) -> Ready:
     """Read, bound and judge one raw operation without writing; raise Rejected."""
     if op_size(raw) > limits.op_bytes:
         raise Rejected(f"This action is larger than {limits.op_bytes // 1024} KB.", reason="too_large")
@@ -93,16 +98,18 @@ def read_op(index: int, raw, members: dict, sent_at: datetime, received_at: date
         raise Rejected("This action could not be read.", reason="malformed", errors=error.messages) from None
     operation = registry.operation(op["kind"])
     if operation is None:
-        raise Rejected("This action could not be read.", reason="malformed",
-                       errors={"kind": ["Not an action Callboard knows."]})
+        raise Rejected(
+            "This action could not be read.", reason="malformed", errors={"kind": ["Not an action Callboard knows."]}
+        )
     actor = members.get(op["production_id"])
     if actor is None:
         raise Rejected("You are not on that production.", reason="not_member")
     try:
         payload = operation.payload_schema().load(op["payload"])
     except ValidationError as error:
-        raise Rejected("This action could not be read.", reason="malformed",
-                       errors={"payload": error.messages}) from None
+        raise Rejected(
+            "This action could not be read.", reason="malformed", errors={"payload": error.messages}
+        ) from None
     tap = Tap(str(op["id"]), op["tapped_at"], op["sent_at"] or sent_at, received_at)
     tap.judge(limits.max_skew, limits.max_age)
     return Ready(index, tap.op_id, op["kind"], actor, payload, tap)
@@ -114,15 +121,23 @@ def apply_one(user_id: int, op: Ready) -> dict:
     for _attempt in range(2):
         try:
             with db.session.begin_nested():
-                record = AppliedOperation(user_id=user_id, op_id=op.op_id, kind=op.kind,
-                                          production_id=op.actor.production_id, applied_at=op.tap.received_at)
+                record = AppliedOperation(
+                    user_id=user_id,
+                    op_id=op.op_id,
+                    kind=op.kind,
+                    production_id=op.actor.production_id,
+                    applied_at=op.tap.received_at,
+                )
                 db.session.add(record)
                 db.session.flush()
                 record.result = handler(op.actor, op.payload, op.tap)
             return {"id": op.op_id, "status": "applied", "result": record.result}
         except IntegrityError:
-            earlier = db.session.scalar(sa.select(AppliedOperation).where(
-                AppliedOperation.user_id == user_id, AppliedOperation.op_id == op.op_id))
+            earlier = db.session.scalar(
+                sa.select(AppliedOperation).where(
+                    AppliedOperation.user_id == user_id, AppliedOperation.op_id == op.op_id
+                )
+            )
             if earlier is not None:
                 return {"id": op.op_id, "status": "duplicate", "result": earlier.result}
         except Rejected as rejected:
@@ -130,14 +145,23 @@ def apply_one(user_id: int, op: Ready) -> dict:
         except ObjectDeletedError:  # the membership was removed since the batch was judged
             return _rejected(op.op_id, Rejected("You are not on that production.", reason="not_member"))
         except Conflict as conflict:
-            return {"id": op.op_id, "status": "conflict", "reason": "stale",
-                    "message": str(conflict), "conflict": conflict.details}
+            return {
+                "id": op.op_id,
+                "status": "conflict",
+                "reason": "stale",
+                "message": str(conflict),
+                "conflict": conflict.details,
+            }
     raise Busy()
 
 
 def _rejected(op_id, rejected: Rejected) -> dict:
-    result = {"id": op_id if isinstance(op_id, str) else None, "status": "rejected",
-              "reason": rejected.reason, "message": rejected.message}
+    result = {
+        "id": op_id if isinstance(op_id, str) else None,
+        "status": "rejected",
+        "reason": rejected.reason,
+        "message": rejected.message,
+    }
     if rejected.errors:
         result["errors"] = rejected.errors
     return result

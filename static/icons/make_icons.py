@@ -2,6 +2,7 @@
 
 Run from the repository root: python3 static/icons/make_icons.py
 """
+
 import struct
 import zlib
 from pathlib import Path
@@ -50,9 +51,13 @@ def png(rows) -> bytes:
 
 def main() -> None:
     # Maskable icons keep the board inside the central safe circle (80 % of the width).
-    for name, size, inset in (("icon-192", 192, 0.12), ("icon-512", 512, 0.12),
-                              ("maskable-192", 192, 0.24), ("maskable-512", 512, 0.24),
-                              ("apple-touch-icon", 180, 0.16)):
+    for name, size, inset in (
+        ("icon-192", 192, 0.12),
+        ("icon-512", 512, 0.12),
+        ("maskable-192", 192, 0.24),
+        ("maskable-512", 512, 0.24),
+        ("apple-touch-icon", 180, 0.16),
+    ):
         (HERE / f"{name}.png").write_bytes(png(draw(size, inset)))
 
 

@@ -25,6 +25,7 @@ Every context records console messages, page errors and failed requests in
 Content Security Policy violation. When a test fails, its open pages are saved under
 test-artifacts/failures/, and the end of the server's gunicorn log goes into the report.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,11 +38,16 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 from harness import DEMO_PASSWORD, AppServer, copy_database, prepare_database
 
 CHROMIUM = Path(os.environ.get("CALLBOARD_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 CSP = "Content Security Policy"
 
@@ -67,6 +73,7 @@ def pytest_runtest_makereport(item, call):
 
 
 # Servers ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> Path:
@@ -107,11 +114,11 @@ def _session_server_running(request):
 
 @pytest.fixture
 def app_url(request) -> str:
-    return _running(request, "fresh_server" if "fresh_server" in request.fixturenames
-                    else "server").url
+    return _running(request, "fresh_server" if "fresh_server" in request.fixturenames else "server").url
 
 
 # Browsers -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def playwright():
@@ -122,8 +129,11 @@ def playwright():
 @pytest.fixture(scope="session")
 def browser(playwright):
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with `make chromium` "
-                    "(apt-get install -y chromium). Browser tests never skip.", pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with `make chromium` "
+            "(apt-get install -y chromium). Browser tests never skip.",
+            pytrace=False,
+        )
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
@@ -158,8 +168,9 @@ class ConsoleWatch:
     def errors(self) -> list[str]:
         """Script errors: console.error and uncaught exceptions (HTTP statuses are not here:
         Chromium logs every 4xx page, a 422 form included; see failed_requests)."""
-        return [m for m in self.messages if m.startswith("error:")
-                and "Failed to load resource" not in m] + self.page_errors
+        return [
+            m for m in self.messages if m.startswith("error:") and "Failed to load resource" not in m
+        ] + self.page_errors
 
 
 class Devices:
@@ -171,8 +182,14 @@ class Devices:
 
     def new(self, shape: dict, color_scheme: str = "light", **options) -> BrowserContext:
         """Open a context of shape; options go to browser.new_context."""
-        settings = {"base_url": self.base_url, "service_workers": "allow", "locale": "en-GB",
-                    "color_scheme": color_scheme, **shape, **options}
+        settings = {
+            "base_url": self.base_url,
+            "service_workers": "allow",
+            "locale": "en-GB",
+            "color_scheme": color_scheme,
+            **shape,
+            **options,
+        }
         context = self.browser.new_context(**settings)
         context.set_default_timeout(15_000)
         context.watch = ConsoleWatch(context)
@@ -234,8 +251,10 @@ def login(page: Page, email: str, password: str = DEMO_PASSWORD, *, succeed: boo
     signed_in = not page.url.split("?")[0].endswith("/login")
     if signed_in != succeed:
         status = navigation.value.status if navigation.value else "no response"
-        raise AssertionError(f"sign-in as {email} {'failed' if succeed else 'worked'}: HTTP "
-                             f"{status} at {page.url}:\n{page.locator('main').inner_text()}")
+        raise AssertionError(
+            f"sign-in as {email} {'failed' if succeed else 'worked'}: HTTP "
+            f"{status} at {page.url}:\n{page.locator('main').inner_text()}"
+        )
     return page
 
 

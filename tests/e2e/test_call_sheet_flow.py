@@ -1,4 +1,5 @@
 """A changed call time travels: tablet office → published revision → phone → board, live."""
+
 import re
 
 from playwright.sync_api import expect
@@ -13,7 +14,9 @@ def first_day_ids(server) -> tuple[int, int, int]:
     [(production_id, day_id, person_id)] = server.sql(
         "SELECT p.id, d.id, m.id FROM productions p JOIN shoot_days d ON d.production_id = p.id "
         "JOIN people m ON m.production_id = p.id WHERE p.title = 'The Iron Men' AND m.name = ? "
-        "ORDER BY d.date LIMIT 1", (CREW_NAME,))
+        "ORDER BY d.date LIMIT 1",
+        (CREW_NAME,),
+    )
     return production_id, day_id, person_id
 
 
@@ -32,7 +35,8 @@ def look_at(page, screenshot, name: str) -> None:
 
 
 def test_a_changed_call_reaches_the_phone_and_the_confirmation_reaches_the_board(
-        fresh_server, tablet, devices, login, screenshot):
+    fresh_server, tablet, devices, login, screenshot
+):
     production_id, day_id, person_id = first_day_ids(fresh_server)
     office = login(tablet.new_page(), COORDINATOR)
 
@@ -90,13 +94,16 @@ def test_a_changed_call_reaches_the_phone_and_the_confirmation_reaches_the_board
 def test_the_flow_screens_fit_each_device(tablet, devices, login, screenshot, server):
     """The same screens at the other size: the editor and board on a phone, My day on a tablet."""
     production_id, day_id, _ = first_day_ids(server)
-    [(revision_id,)] = server.sql("SELECT id FROM callsheet_revisions WHERE shoot_day_id = ? "
-                                  "ORDER BY number DESC LIMIT 1", (day_id,))
+    [(revision_id,)] = server.sql(
+        "SELECT id FROM callsheet_revisions WHERE shoot_day_id = ? ORDER BY number DESC LIMIT 1", (day_id,)
+    )
     office = login(devices.phone().new_page(), COORDINATOR)
-    for name, path in (("day-editor", f"/p/{production_id}/days/{day_id}"),
-                       ("preview", f"/p/{production_id}/days/{day_id}/callsheet"),
-                       ("revision", f"/p/{production_id}/revisions/{revision_id}"),
-                       ("board", f"/p/{production_id}/revisions/{revision_id}/board")):
+    for name, path in (
+        ("day-editor", f"/p/{production_id}/days/{day_id}"),
+        ("preview", f"/p/{production_id}/days/{day_id}/callsheet"),
+        ("revision", f"/p/{production_id}/revisions/{revision_id}"),
+        ("board", f"/p/{production_id}/revisions/{revision_id}/board"),
+    ):
         office.goto(path)
         look_at(office, screenshot, f"flow-{name}-phone")
         assert_fits(office, name)

@@ -1,4 +1,5 @@
 """The crash harness itself: acknowledged work survives SIGKILL and restarts of gunicorn."""
+
 from harness import LoopbackClient, run_under_crashes
 
 
@@ -9,13 +10,14 @@ def test_acknowledged_sign_ins_survive_the_server_being_killed_and_restarted(fre
             return None
         return browser.cookies  # acknowledged: this device session must now exist for good
 
-    report = run_under_crashes(fresh_server, sign_in, clients=3, operations=12, crashes=3,
-                               time_limit=90, pause=(0.05, 0.4), seed=7)
+    report = run_under_crashes(
+        fresh_server, sign_in, clients=3, operations=12, crashes=3, time_limit=90, pause=(0.05, 0.4), seed=7
+    )
 
     assert report.errors == [] and report.abandoned == [], report
     assert report.crashes >= 2, report
     assert len(report.acknowledged) == 3 * 12
-    (sessions,), = fresh_server.sql("SELECT count(*) FROM device_sessions")
+    ((sessions,),) = fresh_server.sql("SELECT count(*) FROM device_sessions")
     assert sessions >= len(report.acknowledged)  # an unacknowledged sign-in may have landed too
     for cookies in report.acknowledged:
         phone = LoopbackClient(fresh_server.url)

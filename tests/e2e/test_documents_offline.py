@@ -1,4 +1,5 @@
 """Real Chromium against the real app: a document needed on location opens on the phone with the server stopped."""
+
 import re
 
 from playwright.sync_api import expect
@@ -9,20 +10,24 @@ CREW, COORDINATOR = "crew@example.com", "coordinator@example.com"
 LONDON = "Europe/London"
 TITLE = "Vance House filming permit"
 # A one-page PDF with its text, as a council's permit office would send it.
-PERMIT = (b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-          b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-          b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-          b" /Resources <</Font <</F1 5 0 R>>>>>> endobj\n"
-          b"4 0 obj <</Length 58>> stream\nBT /F1 24 Tf 72 760 Td (Filming permit: Vance House) Tj ET\n"
-          b"endstream endobj\n5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n"
-          b"trailer <</Root 1 0 R>>\n%%EOF\n")
+PERMIT = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+    b" /Resources <</Font <</F1 5 0 R>>>>>> endobj\n"
+    b"4 0 obj <</Length 58>> stream\nBT /F1 24 Tf 72 760 Td (Filming permit: Vance House) Tj ET\n"
+    b"endstream endobj\n5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\n"
+    b"trailer <</Root 1 0 R>>\n%%EOF\n"
+)
 SAME_BYTES = """async (url) => {
   const response = await fetch(url);
   return {status: response.status, type: response.headers.get("Content-Type"),
           bytes: [...new Uint8Array(await response.arrayBuffer())]};
 }"""
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 KEPT_DOCUMENTS = """async () => {
   const urls = [];
   for (const name of await caches.keys()) {
@@ -34,7 +39,8 @@ KEPT_DOCUMENTS = """async () => {
 }"""
 # Wait (at most 10 s) until the phone keeps the document `wanted` (null: keeps none); return what it keeps.
 # (wait_for_function does not await an async predicate, so the page checks the condition.)
-KEPT_DOCUMENTS_ONCE = """async (wanted) => {
+KEPT_DOCUMENTS_ONCE = (
+    """async (wanted) => {
   const kept = %s;
   const done = (urls) => (wanted === null ? urls.length === 0 : urls.includes(wanted));
   const deadline = Date.now() + 10000;
@@ -44,12 +50,25 @@ KEPT_DOCUMENTS_ONCE = """async (wanted) => {
     urls = await kept();
   }
   return urls;
-}""" % KEPT_DOCUMENTS
+}"""
+    % KEPT_DOCUMENTS
+)
 
 
-def upload(page, title: str, kind: str, *, content: bytes = PERMIT, filename: str = "permit.pdf",
-           mime: str = "application/pdf", day_id: int | None = None, location: str | None = None,
-           needed: bool = False, visibility: str | None = None, department: str | None = None) -> None:
+def upload(
+    page,
+    title: str,
+    kind: str,
+    *,
+    content: bytes = PERMIT,
+    filename: str = "permit.pdf",
+    mime: str = "application/pdf",
+    day_id: int | None = None,
+    location: str | None = None,
+    needed: bool = False,
+    visibility: str | None = None,
+    department: str | None = None,
+) -> None:
     """Upload a document through the real form, as the coordinator on the tablet."""
     page.goto("/p/1/documents/new")
     page.get_by_label("File").set_input_files({"name": filename, "mimeType": mime, "buffer": content})
@@ -83,10 +102,12 @@ def upload_permit_for_tomorrow(page, day_id: int) -> None:
 
 
 def test_a_document_needed_on_location_opens_on_the_phone_with_the_server_stopped(fresh_server, devices):
-    (day_two,), = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
+    ((day_two,),) = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
     upload_permit_for_tomorrow(login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR), day_two)
-    (document_id, size), = fresh_server.sql("SELECT d.id, v.size FROM documents d JOIN document_versions v"
-                                            " ON v.document_id = d.id WHERE d.title = ?", (TITLE,))
+    ((document_id, size),) = fresh_server.sql(
+        "SELECT d.id, v.size FROM documents d JOIN document_versions v ON v.document_id = d.id WHERE d.title = ?",
+        (TITLE,),
+    )
     url = f"/p/1/documents/{document_id}/versions/1/download"
     assert size == len(PERMIT)
 
@@ -136,9 +157,9 @@ def test_a_background_sync_keeps_a_newly_needed_document_without_opening_my_day(
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     assert page.evaluate(KEPT_DOCUMENTS) == []
 
-    (day_two,), = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
+    ((day_two,),) = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
     upload_permit_for_tomorrow(login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR), day_two)
-    (document_id,), = fresh_server.sql("SELECT id FROM documents WHERE title = ?", (TITLE,))
+    ((document_id,),) = fresh_server.sql("SELECT id FROM documents WHERE title = ?", (TITLE,))
     url = f"/p/1/documents/{document_id}/versions/1/download"
 
     page.goto("/p/1/directory")  # a page that keeps no documents itself
@@ -152,7 +173,7 @@ def test_a_background_sync_keeps_a_newly_needed_document_without_opening_my_day(
 
 
 def test_signing_out_leaves_no_document_on_the_phone(fresh_server, devices):
-    (day_two,), = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
+    ((day_two,),) = fresh_server.sql("SELECT id FROM shoot_days WHERE production_id = 1 AND day_number = 2")
     upload_permit_for_tomorrow(login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR), day_two)
     page = login(devices.phone(timezone_id=LONDON).new_page(), CREW)
     page.goto("/p/1/my-day")
@@ -181,17 +202,36 @@ def look_at(page, screenshot, name: str, element: str | None = None) -> None:
 
 
 def test_paperwork_on_the_call_sheet_my_day_and_the_list_on_a_phone_a_tablet_and_paper(
-        fresh_server, devices, screenshot):
+    fresh_server, devices, screenshot
+):
     days = day_ids(fresh_server)
     office = login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR)
     upload(office, "Harbour Warehouse filming permit", "permit", location="Harbour Warehouse", needed=True)
-    upload(office, "Crew parking map, Kings Dock level 2", "map", content=PNG, filename="parking.png",
-           mime="image/png", day_id=days[0])
+    upload(
+        office,
+        "Crew parking map, Kings Dock level 2",
+        "map",
+        content=PNG,
+        filename="parking.png",
+        mime="image/png",
+        day_id=days[0],
+    )
     upload(office, "Public liability insurance certificate", "insurance", needed=True)
-    upload(office, "Warehouse location agreement", "location_agreement", location="Harbour Warehouse",
-           visibility="coordinators")
-    upload(office, "Camera department sides, scenes 12–16", "sides", day_id=days[0], visibility="departments",
-           department="Camera")
+    upload(
+        office,
+        "Warehouse location agreement",
+        "location_agreement",
+        location="Harbour Warehouse",
+        visibility="coordinators",
+    )
+    upload(
+        office,
+        "Camera department sides, scenes 12–16",
+        "sides",
+        day_id=days[0],
+        visibility="departments",
+        department="Camera",
+    )
     upload_permit_for_tomorrow(office, days[1])
 
     phone = login(devices.phone(timezone_id=LONDON).new_page(), CREW)

@@ -1,5 +1,6 @@
 """Real Chromium against the real app: My day works with the server stopped; offline actions sync exactly once."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +27,7 @@ CONFIRM_STATUS = "form[data-outbox-kind=confirm_revision] [data-outbox-status]"
 
 
 def count(server, query: str) -> int:
-    (number,), = server.sql(query)
+    ((number,),) = server.sql(query)
     return number
 
 
@@ -35,8 +36,9 @@ def todays_revision(server) -> tuple[str, str]:
     colour, published = server.sql(
         "SELECT r.colour, r.published_at FROM callsheet_revisions r JOIN shoot_days d ON d.id = r.shoot_day_id"
         " WHERE d.production_id = 1 AND d.date = ? ORDER BY r.number DESC LIMIT 1",
-        (datetime.now(ZoneInfo(LONDON)).date().isoformat(),))[0]
-    moment = datetime.fromisoformat(published).replace(tzinfo=timezone.utc)
+        (datetime.now(ZoneInfo(LONDON)).date().isoformat(),),
+    )[0]
+    moment = datetime.fromisoformat(published).replace(tzinfo=UTC)
     return colour, moment.astimezone(ZoneInfo(LONDON)).strftime("%H:%M")
 
 
@@ -52,7 +54,8 @@ def controlled_my_day(context):
 
 @pytest.mark.parametrize("background_sync", [True, False], ids=["background-sync", "no-background-sync"])
 def test_my_day_works_with_the_server_stopped_and_offline_actions_sync_exactly_once(
-        fresh_server, devices, background_sync):
+    fresh_server, devices, background_sync
+):
     phone = devices.phone(timezone_id=LONDON)
     if not background_sync:
         phone.add_init_script(NO_BACKGROUND_SYNC)
@@ -67,7 +70,8 @@ def test_my_day_works_with_the_server_stopped_and_offline_actions_sync_exactly_o
     fresh_server.stop()
     page.reload()
     expect(page.locator("[data-notice=offline]")).to_contain_text(
-        f"Offline — revision {colour}, published {published}, saved on this phone")
+        f"Offline — revision {colour}, published {published}, saved on this phone"
+    )
     page.get_by_role("button", name="Check in").click()
     page.get_by_role("button", name="Confirm receipt").click()
     expect(page.locator(CHECKIN_STATUS)).to_have_text("Pending — will send when there is signal")
@@ -96,8 +100,14 @@ def test_my_day_works_with_the_server_stopped_and_offline_actions_sync_exactly_o
 def test_the_outbox_survives_closing_the_browser_and_flushes_on_the_next_visit(fresh_server, playwright, tmp_path):
     def open_phone():
         return playwright.chromium.launch_persistent_context(
-            tmp_path / "profile", executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-            service_workers="allow", base_url=fresh_server.url, timezone_id=LONDON, **PHONE)
+            tmp_path / "profile",
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            service_workers="allow",
+            base_url=fresh_server.url,
+            timezone_id=LONDON,
+            **PHONE,
+        )
 
     phone = open_phone()
     page = controlled_my_day(phone)

@@ -9,6 +9,7 @@ to that service, which verifies the VAPID JWT and decrypts the aes128gcm body wi
 subscriber's private key; the plaintext it recovered is then delivered to the service
 worker through the DevTools protocol (ServiceWorker.deliverPushMessage).
 """
+
 import json
 import re
 from datetime import date, datetime
@@ -97,6 +98,7 @@ def vapid_private_key(push_service) -> str:
     private_key = vapid_private_key_text()
     vapid = Vapid.from_string(private_key)
     from app.push.keys import public_key_of
+
     push_service.vapid_public_key = public_key_of(vapid)
     return private_key
 
@@ -104,8 +106,12 @@ def vapid_private_key(push_service) -> str:
 @pytest.fixture
 def fresh_server(tmp_path, demo_database, push_service, vapid_private_key):
     """A fresh demo server whose push worker may send to the loopback push service only."""
-    server = AppServer(tmp_path, copy_database(demo_database, tmp_path / "callboard.sqlite3"),
-                       PUSH_ALLOWED_ORIGINS=push_service.origin, VAPID_PRIVATE_KEY=vapid_private_key)
+    server = AppServer(
+        tmp_path,
+        copy_database(demo_database, tmp_path / "callboard.sqlite3"),
+        PUSH_ALLOWED_ORIGINS=push_service.origin,
+        VAPID_PRIVATE_KEY=vapid_private_key,
+    )
     yield server.start()
     server.kill()
 
@@ -114,7 +120,8 @@ def first_day_ids(server) -> tuple[int, int]:
     """Return (production id, day 1 id) of The Iron Men."""
     [(production_id, day_id)] = server.sql(
         "SELECT p.id, d.id FROM productions p JOIN shoot_days d ON d.production_id = p.id "
-        "WHERE p.title = 'The Iron Men' ORDER BY d.date LIMIT 1")
+        "WHERE p.title = 'The Iron Men' ORDER BY d.date LIMIT 1"
+    )
     return production_id, day_id
 
 
@@ -151,9 +158,15 @@ def publish_earlier_calls(office, production_id: int, day_id: int, *person_ids: 
 
 def stub_push(context, subscriber) -> None:
     """Make the context's pages subscribe to the loopback push service with the subscriber's keys."""
-    context.add_init_script(STUB_SUBSCRIBE.replace("ARGUMENTS", ", ".join(
-        json.dumps(value) for value in (subscriber.endpoint, subscriber.p256dh, subscriber.auth,
-                                        SUBSCRIPTION_KEY))))
+    context.add_init_script(
+        STUB_SUBSCRIBE.replace(
+            "ARGUMENTS",
+            ", ".join(
+                json.dumps(value)
+                for value in (subscriber.endpoint, subscriber.p256dh, subscriber.auth, SUBSCRIPTION_KEY)
+            ),
+        )
+    )
 
 
 def turn_on_push(page):
@@ -172,9 +185,12 @@ def service_worker_registration(context, page) -> tuple[object, str]:
     """Open a DevTools session on the page; return it and the id of the origin's registration."""
     cdp = context.new_cdp_session(page)
     registrations = {}
-    cdp.on("ServiceWorker.workerRegistrationUpdated",
-           lambda event: registrations.update({r["scopeURL"]: r["registrationId"]
-                                               for r in event["registrations"] if not r["isDeleted"]}))
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.update(
+            {r["scopeURL"]: r["registrationId"] for r in event["registrations"] if not r["isDeleted"]}
+        ),
+    )
     cdp.send("ServiceWorker.enable")  # answers with the current registrations as events first
     scope = page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
     assert scope in registrations, f"no registration event for {scope}: {registrations}"
@@ -182,7 +198,8 @@ def service_worker_registration(context, page) -> tuple[object, str]:
 
 
 def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revision_cached(
-        fresh_server, push_service, devices, login):
+    fresh_server, push_service, devices, login
+):
     production_id, day_id = first_day_ids(fresh_server)
     chris, robin = (person_id(fresh_server, production_id, name) for name in (CREW_NAME, "Robin Hale"))
     phone_keys = push_service.subscriber()
@@ -217,17 +234,19 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
     # The coordinator's board shows, live, that Chris was pushed and Robin must be phoned.
     office.goto(f"{revision_url}/board")
     expect(office.locator("#board tr", has_text=CREW_NAME).locator(".reach-status")).to_have_text(
-        "Push: pushed", timeout=SIGNAL_BACK)  # the worker records it; the board polls every 5 s
+        "Push: pushed", timeout=SIGNAL_BACK
+    )  # the worker records it; the board polls every 5 s
     phone_them = office.locator(".unreached-board")
     expect(phone_them).to_contain_text("Not reached — phone them (1)")
-    expect(phone_them.get_by_role("link", name="Call +44 7700 900114")).to_have_attribute(
-        "href", "tel:+447700900114")
+    expect(phone_them.get_by_role("link", name="Call +44 7700 900114")).to_have_attribute("href", "tel:+447700900114")
     expect(phone_them).not_to_contain_text(CREW_NAME)
 
     # The phone's service worker gets exactly what the push service decrypted.
     cdp, registration_id = service_worker_registration(phone, crew)
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": fresh_server.url, "registrationId": registration_id, "data": received.text})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": fresh_server.url, "registrationId": registration_id, "data": received.text},
+    )
     [shown] = crew.evaluate(SHOWN_NOTIFICATIONS)
     assert shown["title"] == f"Your call moved {before} → {after}"
     assert shown["body"] == message["body"] and shown["tag"] == f"day-{day_id}"
@@ -239,8 +258,9 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
     assert "Revision 2" in cached and after in cached
     # Saving it ahead of time is not reading it: the board still says Not opened.
     assert fresh_server.sql(
-        "SELECT count(*) FROM acknowledgements WHERE revision_id = ? AND person_id = ? "
-        "AND opened_at IS NOT NULL", (revision_id, chris)) == [(0,)]
+        "SELECT count(*) FROM acknowledgements WHERE revision_id = ? AND person_id = ? AND opened_at IS NOT NULL",
+        (revision_id, chris),
+    ) == [(0,)]
 
     # With the server stopped, tapping the notification takes Chris's open Callboard window to
     # the new revision, from the cache. (Headless Chromium cannot click a notification: the
@@ -252,8 +272,10 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
     expect(crew.locator("main")).to_have_attribute("data-served-from-cache", re.compile(r"^\d{4}-"))
     expect(crew.locator("main")).to_contain_text("Revision 2")
     expect(crew.locator("main")).to_contain_text(after)
-    assert crew.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications())"
-                         ".then((shown) => shown.length)") == 0  # the tap closed it
+    assert (
+        crew.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((shown) => shown.length)")
+        == 0
+    )  # the tap closed it
 
     for context in (phone,):
         assert context.watch.errors == []
@@ -261,8 +283,10 @@ def test_a_moved_call_reaches_the_phone_as_a_personal_notification_with_the_revi
 
 # Screens ------------------------------------------------------------------------------------
 
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 NO_PUSH = "delete window.PushManager;"
 BLOCKED = 'Object.defineProperty(Notification, "permission", { get: () => "denied" });'
 # Visible controls smaller than a fingertip (44 x 44 CSS px), and sideways overflow.
@@ -286,19 +310,22 @@ def look_at(page, screenshot, name: str) -> None:
 
 
 def test_the_push_screens_in_every_state_fit_phone_and_tablet_light_and_dark(
-        fresh_server, push_service, devices, login, screenshot):
+    fresh_server, push_service, devices, login, screenshot
+):
     production_id, day_id = first_day_ids(fresh_server)
-    chris, robin, dana = (person_id(fresh_server, production_id, name)
-                          for name in (CREW_NAME, "Robin Hale", "Dana Whitfield"))
+    chris, robin, dana = (
+        person_id(fresh_server, production_id, name) for name in (CREW_NAME, "Robin Hale", "Dana Whitfield")
+    )
     sizes = {"phone": devices.phone, "tablet": devices.tablet}
 
     # The opt-in in each state a browser can put it in.
     for size, make in sizes.items():
         for state, options, script in (
-                ("unsupported", {}, NO_PUSH),
-                ("not-installed", {"user_agent": IPHONE}, None),
-                ("blocked", {}, BLOCKED),
-                ("off", {}, None)):
+            ("unsupported", {}, NO_PUSH),
+            ("not-installed", {"user_agent": IPHONE}, None),
+            ("blocked", {}, BLOCKED),
+            ("off", {}, None),
+        ):
             context = make(**options)
             if script:
                 context.add_init_script(script)
@@ -314,14 +341,17 @@ def test_the_push_screens_in_every_state_fit_phone_and_tablet_light_and_dark(
     stub_push(phone, phone_keys)
     crew = login(phone.new_page(), CREW)
     turn_on_push(crew)
-    crew.evaluate("""async ([endpoint, p256dh, auth]) => {
+    crew.evaluate(
+        """async ([endpoint, p256dh, auth]) => {
       const key = (await (await fetch("/push/key")).json()).publicKey;
       const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
       const answer = await fetch("/push/subscriptions", {method: "POST", headers: {
         "Content-Type": "application/json", "X-CSRFToken": token},
         body: JSON.stringify({endpoint, keys: {p256dh, auth}, applicationServerKey: key})});
       if (!answer.ok) throw new Error(`subscribe: ${answer.status}`);
-    }""", [tablet_keys.endpoint, tablet_keys.p256dh, tablet_keys.auth])
+    }""",
+        [tablet_keys.endpoint, tablet_keys.p256dh, tablet_keys.auth],
+    )
     crew.reload()
     expect(crew.locator("#devices li")).to_have_count(2)
     this_device = crew.locator("#devices li", has=crew.locator("[data-this-device]:visible"))
@@ -342,10 +372,12 @@ def test_the_push_screens_in_every_state_fit_phone_and_tablet_light_and_dark(
     assert wait_for_deliveries(push_service, 2)  # Chris's phone: the test and the moved call
     office.goto(f"{revision_url}/board")
     expect(office.locator("#board tr", has_text=CREW_NAME).locator(".reach-status")).to_have_text(
-        "Push: pushed", timeout=SIGNAL_BACK)
+        "Push: pushed", timeout=SIGNAL_BACK
+    )
     # Dana's alert failed, but she opened the revision when she published it: only Robin to phone.
     expect(office.locator("#board tr", has_text="Dana Whitfield").locator(".reach-status")).to_have_text(
-        "Push: failed", timeout=SIGNAL_BACK)
+        "Push: failed", timeout=SIGNAL_BACK
+    )
     expect(office.locator(".unreached-board")).to_contain_text("Not reached — phone them (1)")
     look_at(office, screenshot, "board-tablet")
     office.goto(revision_url)

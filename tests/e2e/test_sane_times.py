@@ -1,5 +1,6 @@
 """Sane times in a real browser: an early check-in asks "Are you sure?" on a 390 px phone, and
 once confirmed the office's today board (tablet) shows the flag instead of counting it silently."""
+
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,7 +19,8 @@ def today_ids(server) -> tuple[int, int]:
     [(day_id, person_id)] = server.sql(
         "SELECT d.id, m.id FROM shoot_days d JOIN productions p ON p.id = d.production_id "
         "JOIN people m ON m.production_id = p.id WHERE p.title = 'The Iron Men' AND m.name = ? AND d.date = ?",
-        (CREW_NAME, datetime.now(ZoneInfo(LONDON)).date().isoformat()))
+        (CREW_NAME, datetime.now(ZoneInfo(LONDON)).date().isoformat()),
+    )
     return day_id, person_id
 
 
@@ -50,7 +52,8 @@ def publish_call_in_four_hours(office, production_id: int, day_id: int, person_i
 
 
 def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_flag(
-        fresh_server, devices, login, screenshot):
+    fresh_server, devices, login, screenshot
+):
     production_id = 1
     day_id, person_id = today_ids(fresh_server)
     office = login(devices.tablet(timezone_id=LONDON).new_page(), COORDINATOR)
@@ -65,7 +68,8 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     section.get_by_role("button", name="Check in").click()
     question = section.get_by_role("alertdialog", name="Are you sure?")
     expect(question).to_contain_text(
-        re.compile(rf"Are you sure\? It is [34] h( \d+ min)? before your {re.escape(shown_call)} call\."))
+        re.compile(rf"Are you sure\? It is [34] h( \d+ min)? before your {re.escape(shown_call)} call\.")
+    )
     look_at(crew, screenshot, "sane-times-are-you-sure-phone", crew.locator(".mycall"))
     question.get_by_role("button", name="Cancel").click()
     expect(question).to_have_count(0)
@@ -75,7 +79,8 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     section.get_by_role("button", name="Check in").click()
     section.get_by_role("alertdialog").get_by_role("button", name="Yes, check in").click()
     expect(section.locator(":scope > [data-outbox-status]")).to_have_text(
-        re.compile(rf"Synced — the office sees an odd time: [34] h( \d+ min)? before call {re.escape(shown_call)}"))
+        re.compile(rf"Synced — the office sees an odd time: [34] h( \d+ min)? before call {re.escape(shown_call)}")
+    )
     [(flag, confirmed)] = fresh_server.sql("SELECT flag, flag_confirmed FROM checkins WHERE kind = 'arrival'")
     assert flag.endswith(f"before call {shown_call}") and confirmed == 1
     crew.reload()
@@ -86,7 +91,8 @@ def test_an_early_check_in_asks_on_the_phone_and_the_board_shows_the_confirmed_f
     office.goto(f"/p/{production_id}/today")
     chris = office.locator("li.board-row", has_text=CREW_NAME)
     expect(chris.locator("[data-board-flag]")).to_have_text(
-        re.compile(rf"⚑ Checked in \d\d:\d\d — [34] h( \d+ min)? before call {re.escape(shown_call)}, confirmed"))
+        re.compile(rf"⚑ Checked in \d\d:\d\d — [34] h( \d+ min)? before call {re.escape(shown_call)}, confirmed")
+    )
     expect(office.locator("[data-odd-times]")).to_have_text("⚑ 1 odd time — check")
     look_at(office, screenshot, "sane-times-board-tablet", chris)
     look_at(office, screenshot, "sane-times-board-summary-tablet", office.locator("[data-board-summary]"))

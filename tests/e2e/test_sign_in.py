@@ -1,4 +1,5 @@
 """Signing in on real phones and tablets: where each person lands, and a wrong password."""
+
 import re
 
 import pytest
@@ -54,8 +55,7 @@ def test_crew_member_lands_on_my_day(device, request, login, screenshot):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_wrong_password_shows_the_error_and_keeps_the_email(device, fresh_server, request,
-                                                            login, screenshot):
+def test_wrong_password_shows_the_error_and_keeps_the_email(device, fresh_server, request, login, screenshot):
     context = request.getfixturevalue(device)
     page = login(context.new_page(), "crew@example.com", "not-the-password", succeed=False)
 

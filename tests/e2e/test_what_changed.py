@@ -1,4 +1,5 @@
 """Lunch and safety move: the office sees it once, the crew's phone says so, never "nothing changed"."""
+
 import re
 
 from playwright.sync_api import expect
@@ -9,7 +10,8 @@ HAZARD = "Jellyfish in the shallows, no wading"
 
 
 def test_lunch_and_a_new_hazard_reach_my_day_and_the_feed_cumulatively(
-        fresh_server, tablet, devices, login, screenshot):
+    fresh_server, tablet, devices, login, screenshot
+):
     production_id, day_id, _ = first_day_ids(fresh_server)
     phone = devices.phone()
     crew = login(phone.new_page(), CREW)  # Chris reads revision 1
