@@ -44,6 +44,9 @@ def load_config(app, overrides: dict | None = None) -> None:
         SYNC_TAP_MAX_AGE_DAYS=30,
         SYNC_WRITE_BUDGET_MS=50,  # a batch commits whenever its write transaction is this old,
         SYNC_WRITE_PAUSE_MS=25,  # then leaves the write lock to others this long
+        # A check-in further ahead of the person's published call than this asks "Are you sure?"
+        # on the phone and is stored flagged (a wrap before the check-in or the call, too).
+        CHECKIN_EARLY_WINDOW_MINUTES=int(os.environ.get("CALLBOARD_CHECKIN_EARLY_WINDOW_MINUTES", 180)),
         COMPRESS_MIMETYPES=[
             "text/html",
             "text/css",

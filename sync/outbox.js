@@ -123,8 +123,9 @@ export function createOutbox({ store, fetch, now = () => new Date(), channel = n
   }
   return {
     store,
-    async enqueue(fields) {
-      const action = newAction(fields, now());
+    // `tappedAt`: when the person tapped (an "Are you sure?" answered later keeps the tap's time).
+    async enqueue(fields, tappedAt = now()) {
+      const action = newAction(fields, tappedAt);
       await store.put(action);
       announce();
       return action;

@@ -28,6 +28,9 @@ export function bannerText({ colour, number, publishedAt, savedAt } = {}, timeZo
 export function statusText(action) {
   if (!action) return "";
   if (action.state === "pending") return "Pending — will send when there is signal";
+  if (action.state === "synced" && action.result?.flag) {
+    return `Synced — the office sees an odd time: ${action.result.flag}`;
+  }
   if (action.state === "synced") return "Synced";
   if (action.state === "conflict") return "Changed on the server meanwhile — choose a value";
   if (action.state === "failed") return `Failed — ${action.reason || "refused by the server"}`;
@@ -67,4 +70,40 @@ export function conflictText(action) {
   const c = action.conflict || {};
   const show = (value) => (typeof value === "number" ? minutesClock(value) : `“${value ?? ""}”`);
   return `${(c.field || "").replace(/_/g, " ")}: yours ${show(c.yours)}, on the server ${show(c.theirs)}`;
+}
+
+// Sane times: the same rule as the server (app/checkins/odd_times.py), so the phone asks
+// "Are you sure?" before queueing a time the office would find odd. Whole minutes, as a clock shows.
+const MINUTE_MS = 60 * 1000;
+const toMinute = (ms) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+
+export function spanText(ms) {
+  const total = Math.max(Math.floor(ms / MINUTE_MS), 0);
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  if (hours && minutes) return `${hours} h ${minutes} min`;
+  return hours ? `${hours} h` : `${minutes} min`;
+}
+
+export function oddTap(kind, tappedAt, times = {}, timeZone = undefined) {
+  const { callAt = "", call = "", windowMinutes = 180, checkedInAt = "" } = times;
+  const tap = toMinute(new Date(tappedAt).getTime());
+  const callMs = callAt ? Date.parse(callAt) : NaN;
+  const beforeCall = () => `It is ${spanText(callMs - tap)} before your ${call} call.`;
+  if (Number.isNaN(tap)) return null;
+  if (kind === "check_in") {
+    return !Number.isNaN(callMs) && tap < callMs - Number(windowMinutes) * MINUTE_MS ? beforeCall() : null;
+  }
+  if (kind !== "check_out") return null;
+  if (!Number.isNaN(callMs) && tap < callMs) return beforeCall();
+  const arrived = checkedInAt ? Date.parse(checkedInAt) : NaN;
+  return !Number.isNaN(arrived) && tap < toMinute(arrived)
+    ? `You checked in at ${clockOf(checkedInAt, timeZone)}: this wrap is before it.` : null;
+}
+
+// The earliest check-in the server has, or one this phone tapped and has not had refused.
+export function firstCheckIn(serverAt, actions) {
+  const taps = actions.filter((a) => a.kind === "check_in" && !["failed", "resolved"].includes(a.state))
+    .map((a) => a.tappedAt);
+  return [serverAt, ...taps].filter(Boolean).sort((a, b) => Date.parse(a) - Date.parse(b))[0] || "";
 }

@@ -1,6 +1,6 @@
 """Who is here, who is late and who has wrapped: the state of each person on a shoot day."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from app.crew.models import Person
 from app.extensions import db
 from app.schedule.calls import day_calls
 from app.schedule.models import Production, ShootDay
-from app.timeutil import as_utc, minutes_of_day, production_today, utcnow
+from app.timeutil import as_utc, format_clock, minutes_of_day, production_today, utcnow
 
 CHECKED_IN, WRAPPED, RUNNING, LATE, EXPECTED, NOT_CALLED = (
     "Checked in",
@@ -37,6 +37,10 @@ class Status:
     by_hand: bool = False
     eta: int | None = None
     note: str = ""
+    # Sentences for each arrival or wrap stored with an odd time (app.checkins.odd_times), and
+    # whether the event the label shows is one: the head count never counts it silently.
+    flags: list[str] = field(default_factory=list)
+    flagged: bool = False
 
 
 @dataclass
@@ -65,17 +69,31 @@ def person_status(events: list[CheckIn], call: int | None, now_minutes: int, day
     events = sorted(events, key=_sort_key)
     presence = [e for e in events if e.kind in (ARRIVAL, WRAP)]
     if presence:
+        flags = [flag_text(e, zone, day) for e in presence if e.flag]
         last = presence[-1]
-        if last.kind == WRAP:
-            return Status(WRAPPED, minutes_of_day(day.date, last.occurred_at, zone), last.by_hand)
-        first = next(e for e in presence if e.kind == ARRIVAL)
-        return Status(CHECKED_IN, minutes_of_day(day.date, first.occurred_at, zone), first.by_hand)
+        shown = last if last.kind == WRAP else next(e for e in presence if e.kind == ARRIVAL)
+        return Status(
+            WRAPPED if shown.kind == WRAP else CHECKED_IN,
+            minutes_of_day(day.date, shown.occurred_at, zone),
+            shown.by_hand,
+            flags=flags,
+            flagged=shown.flag is not None,
+        )
     late = [e for e in events if e.kind == RUNNING_LATE]
     if late:
         return Status(RUNNING, eta=late[-1].eta, note=late[-1].note)
     if call is None:
         return Status(NOT_CALLED)
     return Status(LATE if now_minutes > call else EXPECTED)
+
+
+def flag_text(event: CheckIn, zone: str, day: ShootDay) -> str:
+    """Return the board's sentence for a flagged event: 'Checked in 00:48 — 5 h 27 min before call 06:15, confirmed'."""
+    what = "Checked in" if event.kind == ARRIVAL else "Wrapped"
+    at = format_clock(minutes_of_day(day.date, event.occurred_at, zone))
+    # The office checking someone in by hand sees the board, not a question: say so instead.
+    answer = "confirmed" if event.flag_confirmed else "by hand" if event.by_hand else "not confirmed on the phone"
+    return f"{what} {at} — {event.flag}, {answer}"
 
 
 def events_by_person(day: ShootDay) -> dict[int, list[CheckIn]]:

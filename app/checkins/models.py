@@ -36,6 +36,11 @@ class CheckIn(db.Model):
     clock_offset_ms: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # Tap time corrected by the offset: what the board shows and orders by.
     occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # A time that makes no sense for the person's published call ("5 h 27 min before call
+    # 06:15"), judged by the corrected tap time when recorded; None when the time is sane.
+    flag: Mapped[str | None] = mapped_column(sa.String(120))
+    # Whether the person answered the phone's "Are you sure?" for that flagged time.
+    flag_confirmed: Mapped[bool] = mapped_column(default=False)
 
     person = relationship("Person", foreign_keys=[person_id])
     recorded_by = relationship("Person", foreign_keys=[recorded_by_id])

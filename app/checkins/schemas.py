@@ -15,6 +15,8 @@ class Loose(Schema):
 class DayPayload(Loose):
     shoot_day_id = Id(strict=False, required=True)
     person_id = Id(strict=False, load_default=None, allow_none=True)
+    # The person answered "Are you sure?" for a time that makes no sense (app.checkins.odd_times).
+    confirmed = fields.Boolean(load_default=False)
 
 
 class RunningLatePayload(Loose):

@@ -6,6 +6,7 @@ call them inside a savepoint, after reading and judging the operation.
 
 import sqlalchemy as sa
 
+from app.checkins import odd_times
 from app.checkins.models import ARRIVAL, RUNNING_LATE, WRAP, CheckIn
 from app.crew.models import Person
 from app.extensions import db
@@ -33,6 +34,9 @@ def _subject(actor: Person, person_id: int | None) -> tuple[Person, bool]:
 def _event(kind: str, actor: Person, payload: dict, tap: Tap, **extra) -> dict:
     day = in_production(ShootDay, payload["shoot_day_id"], actor.production_id, "shoot day")
     subject, by_hand = _subject(actor, payload.get("person_id"))
+    # Judged by the corrected tap time, so an offline tap counts when it was tapped. An odd
+    # time is stored flagged, never refused: a check-in is never lost (sync/PROTOCOL.md).
+    flag = odd_times.judge(kind, day, subject, tap.corrected)
     event = CheckIn(
         production_id=actor.production_id,
         shoot_day_id=day.id,
@@ -46,11 +50,23 @@ def _event(kind: str, actor: Person, payload: dict, tap: Tap, **extra) -> dict:
         clock_offset_ms=round(tap.offset.total_seconds() * 1000),
         occurred_at=tap.corrected,
         op_id=tap.op_id,
+        flag=flag,
+        flag_confirmed=flag is not None and bool(payload.get("confirmed")),
         **extra,
     )
     db.session.add(event)
     db.session.flush()
-    return {"event_id": event.id, "person_id": subject.id, "by_hand": by_hand, "occurred_at": tap.corrected.isoformat()}
+    if kind == ARRIVAL:
+        odd_times.flag_wraps_before(event, day)
+    result = {
+        "event_id": event.id,
+        "person_id": subject.id,
+        "by_hand": by_hand,
+        "occurred_at": tap.corrected.isoformat(),
+    }
+    if flag:
+        result.update(flag=flag, confirmed=event.flag_confirmed)
+    return result
 
 
 def check_in(actor: Person, payload: dict, tap: Tap) -> dict:

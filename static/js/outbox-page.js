@@ -5,6 +5,7 @@ import { CHANNEL, SYNC_TAG, createOutbox, resolveConflict } from "/sw/outbox.js"
 import { idbStore } from "/sw/store.js";
 import { warmPages } from "/sw/strategies.js";
 import { FORM_ONLY, actionMatches, checkinView, conflictText, payloadFromEntries, statusText } from "/sw/ui.js";
+import { sureOfTime } from "./sane-times.js";
 
 const channel = "BroadcastChannel" in self ? new BroadcastChannel(CHANNEL) : null;
 export const outbox = createOutbox({
@@ -132,11 +133,14 @@ async function submit(event) {
   const form = event.target.closest?.("form[data-outbox-kind]");
   if (!form) return;
   event.preventDefault();
+  const tappedAt = new Date();
+  const payload = payloadFromEntries(new FormData(form).entries());
+  if (!(await sureOfTime(form, payload, tappedAt, await outbox.list()))) return;
   const idInput = form.querySelector("input[name=op_id]");
   await outbox.enqueue({
     id: idInput?.value || newId(), productionId: form.dataset.productionId,
-    kind: form.dataset.outboxKind, payload: payloadFromEntries(new FormData(form).entries()),
-  });
+    kind: form.dataset.outboxKind, payload,
+  }, tappedAt);
   if (idInput) idInput.value = newId();  // the next tap is a new action
   form.closest("details")?.removeAttribute("open");
   await render();
