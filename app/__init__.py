@@ -29,9 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
     web.init_app(app)
 
-    from app import auth, callsheets, checkins, crew, directory, documents, offline, push, schedule, seed, sync
+    from app import auth, callsheets, checkins, crew, directory, documents, mail, offline, push, schedule, seed, sync
 
-    for package in (auth, sync, crew, schedule, callsheets, checkins, documents, offline, push, directory):
+    for package in (auth, mail, sync, crew, schedule, callsheets, checkins, documents, offline, push, directory):
         package.init_app(app)
     seed.init_app(app)
     return app

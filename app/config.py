@@ -28,6 +28,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         HTTPS=os.environ.get("CALLBOARD_HTTPS") == "1",
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none).
         TRUSTED_PROXIES=int(os.environ.get("CALLBOARD_TRUSTED_PROXIES", "0")),
+        # Where crew reach this site, for links that leave it (emails): https://callboard.example.com
+        PUBLIC_URL=(os.environ.get("CALLBOARD_PUBLIC_URL") or "").rstrip("/"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,

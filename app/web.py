@@ -8,7 +8,7 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -54,6 +54,14 @@ def safe_next(target: str | None) -> str | None:
         return None
     # A header carries ASCII only (existing escapes stay as they are).
     return quote(target, safe="/?&=#%:+;,@!$'()*~-._")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """Return an absolute link for emails and invite cards: from CALLBOARD_PUBLIC_URL, else this request's host."""
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, **values, _external=True)
 
 
 def render(template: str, block: str | None = None, status: int = 200, *, oob: tuple[str, ...] = (), **context):

@@ -1,7 +1,9 @@
 """Test fixtures: a real database (SQLite in memory, or PostgreSQL from DATABASE_URL)."""
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -87,19 +89,19 @@ def build_app(database_url: str, instance: Path) -> Flask:
 
 def pytest_configure(config):
     """Apps built outside the fixtures (even while collecting) keep keys and documents out of the checkout."""
-    # Removed at unconfigure, or at exit where a pytest-xdist worker skips that hook.
-    instance = tempfile.TemporaryDirectory(prefix="callboard-instance-")
-    config.callboard_instance = (os.environ.get("CALLBOARD_INSTANCE_PATH"), instance)
-    os.environ["CALLBOARD_INSTANCE_PATH"] = instance.name
+    # Removed at exit (a pytest-xdist worker never runs pytest_unconfigure).
+    instance = tempfile.mkdtemp(prefix="callboard-instance-")
+    atexit.register(shutil.rmtree, instance, ignore_errors=True)
+    config.callboard_instance = os.environ.get("CALLBOARD_INSTANCE_PATH")
+    os.environ["CALLBOARD_INSTANCE_PATH"] = instance
 
 
 def pytest_unconfigure(config):
-    before, instance = config.callboard_instance
+    before = config.callboard_instance
     if before is None:
         os.environ.pop("CALLBOARD_INSTANCE_PATH", None)
     else:
         os.environ["CALLBOARD_INSTANCE_PATH"] = before
-    instance.cleanup()
 
 
 @pytest.fixture

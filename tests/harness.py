@@ -99,7 +99,7 @@ def server_environment(database: Path | str, instance: Path, **extra: str) -> di
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("FLASK_", "CALLBOARD_", "GUNICORN_")) and key != "DATABASE_URL"
+        if not key.startswith(("FLASK_", "CALLBOARD_", "GUNICORN_", "MAIL_")) and key != "DATABASE_URL"
     }
     env.update(
         {

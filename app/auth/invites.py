@@ -38,10 +38,15 @@ class InviteNeedsSignIn(Exception):
         self.user = user
 
 
-def create_invite(person, now: datetime | None = None) -> tuple[Invite, str]:
-    """Issue a new invite for person, retiring their unused ones; return it with its token."""
+def create_invite(person, now: datetime | None = None, *, retire_others: bool = True) -> tuple[Invite, str]:
+    """Issue a new invite for person, retiring their unused ones; return it with its token.
+
+    retire_others=False keeps their other links working (a QR card on the office wall beside
+    the link they were emailed); whichever is used first signs them in.
+    """
     now = now or utcnow()
-    retire_invites(person.id, now)
+    if retire_others:
+        retire_invites(person.id, now)
     token = secrets.token_urlsafe(24)
     invite = Invite(
         production_id=person.production_id,
@@ -63,6 +68,12 @@ def retire_invites(person_id: int, now: datetime | None = None) -> None:
         .values(expires_at=now)
         .execution_options(synchronize_session="fetch")
     )
+
+
+def mark_opened(invite: Invite, now: datetime | None = None) -> None:
+    """Record the first time the invite's page was opened (only a POST uses it up)."""
+    if invite.opened_at is None:
+        invite.opened_at = now or utcnow()
 
 
 def find_invite(token: str) -> Invite:

@@ -55,5 +55,10 @@ class Invite(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # How the office passed it on: "email" when Callboard sent it (None: shown as a link or QR).
+    sent_via: Mapped[str | None] = mapped_column(sa.String(10))
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The first time its page was opened (a GET; only the POST signs in, so scanners never use it up).
+    opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     person = relationship("Person")

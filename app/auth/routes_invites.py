@@ -22,6 +22,8 @@ def invite(token: str):
     except invites.InviteInvalid as error:
         return _invite_gone(error)
     needs_sign_in = not invites.may_sign_in_directly(found, current_user())
+    invites.mark_opened(found)  # the office sees "opened"; the link stays usable
+    db.session.commit()
     return _invite_page(found, needs_sign_in, 200)
 
 

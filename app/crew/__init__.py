@@ -10,9 +10,11 @@ def init_app(app):
     from app.crew.membership import memberships_by_production
     from app.crew.routes import bp
     from app.crew.routes_access import bp as access_bp
+    from app.crew.routes_onboarding import bp as onboarding_bp
     from app.crew.schemas import format_offset
 
     app.register_blueprint(bp)
     app.register_blueprint(access_bp)
+    app.register_blueprint(onboarding_bp)
     app.jinja_env.filters["offset"] = format_offset
     sync.register_members(memberships_by_production)  # who acts on which production, for queued operations

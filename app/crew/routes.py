@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.permissions import login_required
 from app.auth.service import end_sessions_if_on_no_production
 from app.bounds import query_id
-from app.crew import service
+from app.crew import onboarding, service
 from app.crew.membership import coordination, in_production
 from app.crew.models import Person
 from app.crew.schemas import PersonSchema
@@ -20,8 +20,15 @@ bp = Blueprint("crew", __name__, url_prefix="/p/<int:production_id>/crew")
 bp.register_error_handler(IntegrityError, clash)
 
 
-def crew_page(me: Person, status: int = 200, new: dict | None = None, edit: dict | None = None):
-    """Render the crew list (or only its people block for htmx)."""
+def crew_page(
+    me: Person,
+    status: int = 200,
+    new: dict | None = None,
+    edit: dict | None = None,
+    invited: onboarding.Outcome | None = None,
+):
+    """Render the crew list (or only its people block for htmx), with each person's invite state."""
+    groups = service.people_by_department(me.production_id)
     return render(
         "crew/crew.html",
         "people",
@@ -29,7 +36,9 @@ def crew_page(me: Person, status: int = 200, new: dict | None = None, edit: dict
         production=me.production,
         me=me,
         section="crew",
-        groups=service.people_by_department(me.production_id),
+        groups=groups,
+        invited=invited,
+        states=onboarding.invite_states([p for _department, people in groups for p in people]),
         department_options=[(d.id, d.name) for d in service.departments(me.production_id)],
         new=new or {"form": {"role": "crew"}, "errors": {}},
         edit=edit,
