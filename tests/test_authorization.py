@@ -80,6 +80,13 @@ EXPECTED = {
     "auth.accept_invite": PUBLIC,
     "access.invite_person": COORDINATORS,
     "access.end_person_sessions": COORDINATORS,
+    "access.email_invite": COORDINATORS,
+    "access.invite_state": COORDINATORS,
+    "access.person_access": COORDINATORS,
+    "onboarding.invite_everyone": COORDINATORS,
+    "onboarding.mail_message": COORDINATORS,
+    "onboarding.mailbox": COORDINATORS,
+    "onboarding.qr_cards": COORDINATORS,
     "callsheets.office": COORDINATORS,
     "callsheets.add_day": COORDINATORS,
     "schedule.new_production": SIGNED_IN,
@@ -218,8 +225,32 @@ def build_world() -> World:
     values["feed_token"] = _calendar_token(a, users["crew_a"])
     values["kind"] = "check_in"
     values["name"] = "outbox"
+    values["message_id"] = _mail_message(a, target)
     db.session.commit()
     return World(values, tokens)
+
+
+def _mail_message(production, person) -> int:
+    """Keep one email of production A in the local mailbox ("Mail that would have been sent")."""
+    from datetime import timedelta
+
+    from app.mail.models import MailMessage
+    from app.timeutil import utcnow
+
+    message = MailMessage(
+        production_id=production.id,
+        person_id=person.id,
+        source="invite:test",
+        to_address="tom@example.com",
+        subject="Join The Iron Men on Callboard",
+        text="Open the link.",
+        html="<p>Open the link.</p>",
+        message_id="<authz@callboard.test>",
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message.id
 
 
 def _revision_values(production) -> dict:
