@@ -130,6 +130,7 @@ EXPECTED = {
     "callsheets.confirm": MEMBERS,
     **{f"callsheets.{name}": COORDINATORS for name in ("board", "latest_board", "preview", "publish", "announcement")},
     "callsheets.history": MEMBERS,  # published revisions only
+    "callsheets.compare_revisions": MEMBERS,  # two published revisions side by side
     "callsheets.my_call_history": MEMBERS,  # one's own call changes only
     "callsheets.person_call_history": COORDINATORS,
     "sync.act": MEMBERS,

@@ -29,7 +29,7 @@ then the rest (`_rank`). On the first revision of a day everyone called gets one
 change; someone no longer called gets one "released" change.
 """
 
-from app.callsheets.viewing import called_people, main_location
+from app.callsheets.viewing import called_people, entry_of, main_location
 from app.timeutil import format_clock
 
 TEXT_LIMIT = 80  # a long note is quoted up to here in a change's text
@@ -66,6 +66,10 @@ PERSON_TIMES = (
     ("on_set", "on_set", "On set"),
 )
 SAFETY_KINDS = frozenset({"safety", "hospital"})
+# What the sheet prints of a scene row, of an advance day and of a person's own line.
+SCENE_PRINTED = ("number", "int_ext", "set", "day_night", "synopsis", "eighths", "cast", "location_id", "location")
+ADVANCE_PRINTED = ("number", "short", "general_call", "location")
+LINE_PRINTED = ("name", "job", "number", "character", "status", "phone")
 CATEGORY_RANK = {"time": 3, "scenes": 4, "place": 5, "other": 6}
 
 
@@ -137,19 +141,72 @@ def _place_changes(previous: dict, current: dict) -> list[dict]:
         _text_change(kind, label, old.get(key), new.get(key), category, "day")
         for kind, key, label, category in PLACE_TEXTS
     ]
+    found.append(_hospital_change(old, new, "Nearest hospital"))
+    return found + _other_place_changes(previous, current)
+
+
+def _hospital_change(old: dict, new: dict, label: str) -> dict | None:
     old_hospital, new_hospital = old.get("hospital") or {}, new.get("hospital") or {}
-    if old_hospital != new_hospital:
-        after = ", ".join(v for v in (new_hospital.get("name"), new_hospital.get("address")) if v)
-        found.append(
-            _change(
-                "hospital",
-                "place",
-                "day",
-                f"Nearest hospital: {after or 'none listed'}",
-                before=old_hospital.get("name") or "",
-                after=new_hospital.get("name") or "",
-            )
+    if old_hospital == new_hospital:
+        return None
+    after = ", ".join(v for v in (new_hospital.get("name"), new_hospital.get("address")) if v)
+    return _change(
+        "hospital",
+        "place",
+        "day",
+        f"{label}: {after or 'none listed'}",
+        before=old_hospital.get("name") or "",
+        after=new_hospital.get("name") or "",
+    )
+
+
+def _others(content: dict) -> dict:
+    """Index the sheet's locations other than the main one (where some scenes are shot) by id."""
+    return {p["id"]: p for p in content.get("locations", []) if p["id"] != content.get("location_id")}
+
+
+def _other_place_changes(previous: dict, current: dict) -> list[dict]:
+    """Tell the changes to the other locations the sheet lists: added, gone, or one of their parts."""
+    old_places, new_places = _others(previous), _others(current)
+    found = [
+        _change(
+            "other_location",
+            "place",
+            "day",
+            f"Also at {p['name']}: {p.get('address') or ''}".rstrip(": "),
+            before="",
+            after=p["name"],
         )
+        for key, p in new_places.items()
+        if key not in old_places
+    ]
+    found += [
+        _change("other_location", "place", "day", f"No longer at {p['name']}", before=p["name"], after="")
+        for key, p in old_places.items()
+        if key not in new_places
+    ]
+    for key, new in new_places.items():
+        old = old_places.get(key)
+        if old is None:
+            continue
+        if old.get("name") != new.get("name"):
+            found.append(
+                _change(
+                    "other_location",
+                    "place",
+                    "day",
+                    f"{old['name']} is now {new['name']}",
+                    before=old["name"],
+                    after=new["name"],
+                )
+            )
+        found += [
+            _text_change(
+                kind, f"{new['name']} {label[0].lower() + label[1:]}", old.get(part), new.get(part), category, "day"
+            )
+            for kind, part, label, category in PLACE_TEXTS
+        ]
+        found.append(_hospital_change(old, new, f"Hospital near {new['name']}"))
     return found
 
 
@@ -165,13 +222,31 @@ def _advance_line(day: dict) -> str:
 
 
 def _advance_changes(previous: dict, current: dict) -> list[dict]:
-    old = {d["id"]: _advance_line(d) for d in previous.get("advance", [])}
-    new = {d["id"]: _advance_line(d) for d in current.get("advance", [])}
-    return [
-        _change("advance", "other", "day", f"Advance schedule: {line}", before=old.get(day_id, ""), after=line)
-        for day_id, line in new.items()
-        if old.get(day_id) != line
-    ]
+    """Tell each day of the advance schedule whose printed lines changed (its scenes' details too)."""
+    old = {d["id"]: d for d in previous.get("advance", [])}
+    found = []
+    for day in current.get("advance", []):
+        before = old.get(day["id"])
+        if before is None or _printed(before, ADVANCE_PRINTED, SCENE_PRINTED) != _printed(
+            day, ADVANCE_PRINTED, SCENE_PRINTED
+        ):
+            line = _advance_line(day)
+            found.append(
+                _change(
+                    "advance",
+                    "other",
+                    "day",
+                    f"Advance schedule: {line}",
+                    before=_advance_line(before) if before else "",
+                    after=line,
+                )
+            )
+    return found
+
+
+def _printed(item: dict, keys: tuple, scene_keys: tuple = ()) -> tuple:
+    """Return what the sheet prints of an item (and of its scenes), to tell whether it reads differently."""
+    return tuple(item.get(k) for k in keys) + tuple(tuple(s.get(k) for k in scene_keys) for s in item.get("scenes", []))
 
 
 def day_changes(previous: dict, current: dict) -> list[dict]:
@@ -183,7 +258,44 @@ def day_changes(previous: dict, current: dict) -> list[dict]:
         for kind, key, label, category in DAY_TEXTS
     ]
     found += _place_changes(previous, current) + _advance_changes(previous, current)
+    found += _heading_changes(previous, current) + _sun_changes(previous, current)
+    found.append(
+        _text_change("contacts", "Key contacts", _contacts_line(previous), _contacts_line(current), "other", "day")
+    )
     return [change for change in found if change]
+
+
+def _heading_line(content: dict) -> str:
+    production, day = content.get("production", {}), content["day"]
+    parts = [
+        production.get("title"),
+        production.get("company"),
+        f"office {production['office_phone']}" if production.get("office_phone") else "",
+        production.get("office_address"),
+        f"Day {day.get('number')} of {day.get('of')}",
+        day.get("label"),
+    ]
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _heading_changes(previous: dict, current: dict) -> list[dict]:
+    """The sheet's heading: the production, its office, and which day of how many this is."""
+    return [_text_change("heading", "Heading", _heading_line(previous), _heading_line(current), "other", "day")]
+
+
+def _sun_changes(previous: dict, current: dict) -> list[dict]:
+    old, new = previous.get("sun") or {}, current.get("sun") or {}
+    return [
+        _time_change("sunrise", "Sunrise", old.get("sunrise"), new.get("sunrise"), "day"),
+        _time_change("sunset", "Sunset", old.get("sunset"), new.get("sunset"), "day"),
+        _text_change("sun_note", "Sun", old.get("note"), new.get("note"), "other", "day"),
+    ]
+
+
+def _contacts_line(content: dict) -> str:
+    return " · ".join(
+        " ".join(p for p in (c.get("role"), c.get("name"), c.get("phone")) if p) for c in content.get("contacts", [])
+    )
 
 
 def person_changes(old: dict, new: dict) -> list[dict]:
@@ -201,7 +313,18 @@ def person_changes(old: dict, new: dict) -> list[dict]:
                 "department",
             )
         )
-    if old.get("department_id") == new.get("department_id"):
+    if old.get("department_id") != new.get("department_id"):
+        found.append(
+            _change(
+                "department",
+                "other",
+                "department",
+                f"Now listed with {new['department']} (was {old['department']})",
+                before=old["department"],
+                after=new["department"],
+            )
+        )
+    else:
         found.append(
             _text_change(
                 "department_notes",
@@ -213,6 +336,32 @@ def person_changes(old: dict, new: dict) -> list[dict]:
             )
         )
     return [change for change in found if change]
+
+
+def line_changes(previous: dict, current: dict, person_id: int) -> list[dict]:
+    """Return what changed in how the sheet prints a person's own line and the scenes they are in."""
+    found = []
+    old, new = entry_of(previous, person_id) or {}, entry_of(current, person_id) or {}
+    if tuple(old.get(k) for k in LINE_PRINTED) != tuple(new.get(k) for k in LINE_PRINTED):
+        line = " · ".join(str(new[k]) for k in LINE_PRINTED if new.get(k) not in (None, ""))
+        found.append(_change("your_line", "other", "person", f"Your line on the sheet: {line}", before="", after=line))
+    old_scenes = {s["number"]: s for s in previous["scenes"] if person_id in s["cast_ids"]}
+    for scene in current["scenes"]:
+        before = old_scenes.get(scene["number"])
+        if before is not None and _printed(before, SCENE_PRINTED) != _printed(scene, SCENE_PRINTED):
+            line = " ".join(str(scene.get(k) or "") for k in ("int_ext", "set")).strip()
+            parts = [line, scene.get("day_night"), scene.get("location")]
+            found.append(
+                _change(
+                    "scene_details",
+                    "scenes",
+                    "person",
+                    f"Scene {scene['number']}: " + " · ".join(p for p in parts if p),
+                    before="",
+                    after=scene["number"],
+                )
+            )
+    return found
 
 
 def compare(previous: dict | None, current: dict) -> dict[str, list[dict]]:
@@ -235,7 +384,7 @@ def compare(previous: dict | None, current: dict) -> dict[str, list[dict]]:
                 )
             ]
         else:
-            found = sorted(person_changes(old, new) + shared, key=_rank)
+            found = sorted(person_changes(old, new) + line_changes(previous, current, person_id) + shared, key=_rank)
         if found:
             changes[str(person_id)] = found
     for person_id, old in before.items():
@@ -275,3 +424,55 @@ def describe(changes: dict[str, list[dict]], current: dict, previous: dict | Non
     if shared:
         rows.insert(0, {"id": None, "name": "Everyone called", "job": "", "department": "", "changes": shared})
     return rows
+
+
+# The parts of a location each printed on their own line of the sheet (margin marks).
+PLACE_LINES = ("name", "address", "parking", "base_camp", "holding", "notes", "hospital")
+
+
+def changed_lines(previous: dict | None, current: dict) -> set[str]:
+    """Name every line of the current sheet that differs from the previous one: the margin marks.
+
+    The same parts `compare` reads, addressed the way the sheet prints them:
+    "day.<key>" (a day-wide time or text of `DAY_TIMES`/`DAY_TEXTS`; a meal's place marks its
+    meal), "loc.<id>.<part>" (a location's `PLACE_LINES`, every part of a new location),
+    "person.<id>" (a cast or crew row), "dept.<id>" (a department's heading: its call, its notes,
+    or someone who left it), "cast" (someone left the cast), "scene.<number>", "scenes" (a scene
+    went), "advance.<id>", "contacts", "sun" and "heading". The first revision has none.
+    """
+    if previous is None:
+        return set()
+    marks: set[str] = set()
+    old_day, new_day = previous["day"], current["day"]
+    for _, key, _, _ in DAY_TIMES + DAY_TEXTS:
+        if old_day.get(key) != new_day.get(key):
+            marks.add("day." + key.removesuffix("_place"))
+    old_places = {p["id"]: p for p in previous.get("locations", [])}
+    for place in current.get("locations", []):
+        old = old_places.get(place["id"])
+        marks |= {
+            f"loc.{place['id']}.{part}" for part in PLACE_LINES if old is None or old.get(part) != place.get(part)
+        }
+    old_rows = {e["id"]: e for e in previous["cast"]}
+    old_rows |= {e["id"]: {**e, "department_id": d["id"]} for d in previous["departments"] for e in d["crew"]}
+    new_rows = {e["id"]: e for e in current["cast"]}
+    new_rows |= {e["id"]: {**e, "department_id": d["id"]} for d in current["departments"] for e in d["crew"]}
+    marks |= {f"person.{pid}" for pid, row in new_rows.items() if old_rows.get(pid) != row}
+    for pid, row in old_rows.items():
+        if pid not in new_rows:
+            marks.add("cast" if any(e["id"] == pid for e in previous["cast"]) else f"dept.{row['department_id']}")
+    old_departments = {d["id"]: d for d in previous["departments"]}
+    for department in current["departments"]:
+        old = old_departments.get(department["id"])
+        if old is None or (old.get("call"), old.get("notes")) != (department.get("call"), department.get("notes")):
+            marks.add(f"dept.{department['id']}")
+    old_scenes = {s["number"]: s for s in previous["scenes"]}
+    marks |= {f"scene.{s['number']}" for s in current["scenes"] if old_scenes.get(s["number"]) != s}
+    if {s["number"] for s in previous["scenes"]} - {s["number"] for s in current["scenes"]}:
+        marks.add("scenes")
+    old_advance = {a["id"]: a for a in previous.get("advance", [])}
+    marks |= {f"advance.{a['id']}" for a in current.get("advance", []) if old_advance.get(a["id"]) != a}
+    marks |= {key for key in ("contacts", "sun") if previous.get(key) != current.get(key)}
+    if _heading_line(previous) != _heading_line(current):
+        marks.add("heading")
+    return marks

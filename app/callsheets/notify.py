@@ -11,7 +11,10 @@ Called inside the publish transaction (never commits). Per revision of a shoot d
   changed for you" (not pushed to those who chose "only my changes"; it still reaches their feed);
 - people not called get nothing.
 Personal messages collapse per person and shoot day (`day-<id>`): a newer change replaces an
-undelivered older one. They expire at the person's call time and are urgent on the day itself.
+undelivered older one, so when a person's earlier message about the day has not reached a phone
+yet, the new one says the cumulative change since the revision they were last told about
+(a message delivered or read) or last opened (`cumulative_changes`). They expire at the person's
+call time and are urgent on the day itself.
 """
 
 from dataclasses import dataclass
@@ -20,11 +23,12 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import url_for
 
-from app.callsheets.models import CallSheetRevision
+from app.callsheets.changes import compare
+from app.callsheets.models import Acknowledgement, CallSheetRevision
 from app.callsheets.viewing import called_people
 from app.crew.models import Person
 from app.extensions import db
-from app.push.service import Message, delivery_report, enqueue_each, report_digest
+from app.push.service import Message, delivery_report, enqueue_each, report_digest, told_and_waiting
 from app.schedule.rest import Shortfall
 from app.timeutil import format_clock, instant_at, today_in, utcnow, zone_of
 
@@ -148,6 +152,60 @@ def _call_minutes(person_id: int, called: dict, changes: list[dict]) -> int | No
     return next((c.get("before_minutes") for c in changes if c.get("before_minutes") is not None), None)
 
 
+def _last_told(revision: CallSheetRevision, person_ids) -> dict[int, int]:
+    """Return, for each person whose earlier personal message about the day still waits in the
+    outbox, the newest earlier revision they were told about (delivered or read) or opened, else
+    the day's first. People without such a waiting message are left out."""
+    earlier = dict(
+        db.session.execute(
+            sa.select(CallSheetRevision.id, CallSheetRevision.number).where(
+                CallSheetRevision.shoot_day_id == revision.shoot_day_id, CallSheetRevision.number < revision.number
+            )
+        ).all()
+    )
+    if not earlier or not person_ids:
+        return {}
+    sources = {f"revision:{revision_id}": number for revision_id, number in earlier.items()}
+    waiting, reached = told_and_waiting(person_ids, sources, f"day-{revision.content['day']['id']}")
+    told = {person_id: max(sources[source] for source in found) for person_id, found in reached.items()}
+    for person_id, number in db.session.execute(
+        sa.select(Acknowledgement.person_id, sa.func.max(CallSheetRevision.number))
+        .join(CallSheetRevision, CallSheetRevision.id == Acknowledgement.revision_id)
+        .where(
+            Acknowledgement.person_id.in_(waiting),
+            Acknowledgement.opened_at.is_not(None),
+            CallSheetRevision.id.in_(earlier),
+        )
+        .group_by(Acknowledgement.person_id)
+    ):
+        told[person_id] = max(told.get(person_id, 0), number)
+    first = min(earlier.values())  # as `acknowledgements.last_seen`: the first revision's call was heard
+    return {person_id: told.get(person_id, first) for person_id in waiting}
+
+
+def cumulative_changes(revision: CallSheetRevision, person_ids) -> dict[int, tuple[int, list[dict]]]:
+    """Return, for each person whose earlier message about the day has not reached them, the
+    revision number they last knew and what changed for them since then."""
+    last = _last_told(revision, person_ids)
+    contents = (
+        {
+            number: content
+            for number, content in db.session.execute(
+                sa.select(CallSheetRevision.number, CallSheetRevision.content).where(
+                    CallSheetRevision.shoot_day_id == revision.shoot_day_id,
+                    CallSheetRevision.number.in_(set(last.values())),
+                )
+            )
+        }
+        if last
+        else {}
+    )
+    return {
+        person_id: (number, compare(contents[number], revision.content).get(str(person_id), []))
+        for person_id, number in last.items()
+    }
+
+
 def notify_published(revision: CallSheetRevision, now: datetime | None = None, forced=()) -> list:
     """Enqueue the messages a newly published revision owes each person; return the notifications.
 
@@ -162,8 +220,30 @@ def notify_published(revision: CallSheetRevision, now: datetime | None = None, f
     url = url_for("callsheets.revision", production_id=revision.production_id, revision_id=revision.id)
     source = source_of(revision)
     items = []
+    replacing = cumulative_changes(revision, [*changes, *short])
     for person_id in dict.fromkeys([*changes, *short]):
         found = changes.get(person_id, [])
+        if person_id in replacing:  # the message this one replaces never arrived: say it all
+            known, found = replacing[person_id]
+            if not found and person_id not in short:
+                day = content["day"]
+                items.append(
+                    (
+                        person_id,
+                        Message(
+                            title=f"Revision {revision.colour} published",
+                            body=(
+                                f"Day {day['number']} · {day['short']} · Nothing changed for you since revision {known}"
+                            ),
+                            url=url,
+                            collapse=f"day-{day['id']}",
+                            source=source,
+                            routine=True,
+                            urgency="normal",
+                        ),
+                    )
+                )
+                continue
         if found or person_id in short:
             items.append(
                 (

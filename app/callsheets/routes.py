@@ -6,9 +6,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import login_required
 from app.callsheets import acknowledgements, notify, rest, service
-from app.callsheets.changes import describe
+from app.callsheets.changes import changed_lines, compare, describe
 from app.callsheets.models import CallSheetRevision
-from app.callsheets.schemas import BoardFilterSchema, PublishSchema
+from app.callsheets.schemas import BoardFilterSchema, CompareSchema, PublishSchema
 from app.callsheets.viewing import entry_of, for_viewer, place_ids
 from app.crew.membership import coordination, in_production, membership
 from app.documents.paperwork import paperwork
@@ -34,6 +34,11 @@ def commit_acknowledgement() -> None:
         db.session.rollback()
 
 
+def paper_class(colour: str) -> str:
+    """Return the `pc-<colour>` suffix of a revision colour ("Double Blue" → "blue")."""
+    return colour.split()[-1].lower() if colour.strip() else "white"
+
+
 def _paperwork(me, content: dict) -> list:
     """Return the live paperwork a call sheet lists for me (never part of its snapshot)."""
     return paperwork(me, {content["day"]["id"]: place_ids(content)})
@@ -56,6 +61,8 @@ def _preview(me, day, status=200, error=None):
         error=error,
         next_number=number,
         next_colour=colour,
+        marks=changed_lines(latest.content if latest else None, content),
+        mark_colour=paper_class(colour),
         shortfalls=rest.rest_shortfalls(day),
         unchanged=latest is not None and latest.content == content,
     )
@@ -116,6 +123,45 @@ def history(production_id: int, day_id: int):
     return render("callsheets/history.html", me=me, day=day, revisions=service.revisions_of(day.id), timezone=timezone)
 
 
+@bp.get("/days/<int:day_id>/compare")
+@login_required
+def compare_revisions(production_id: int, day_id: int):
+    """Show any two revisions of a day side by side, their changed lines marked, and what changed.
+
+    The office reads what changed for whom; a crew member reads what changed on their own sheet.
+    """
+    me = membership(production_id)
+    day = in_production(ShootDay, day_id, production_id)
+    try:
+        wanted = CompareSchema().load(request.args)
+    except ValidationError as refused:
+        abort(400, next(iter(refused.messages.values()))[0])
+    numbers = sorted((wanted["older"], wanted["newer"]))
+    if numbers[0] == numbers[1]:
+        abort(400, "Choose two different revisions to compare.")
+    older, newer = (service.numbered(day.id, number) for number in numbers)
+    if older is None or newer is None:
+        abort(404, "This day has no revision of that number.")
+    changes = compare(older.content, newer.content)
+    rows = describe(changes, newer.content, older.content) if me.is_coordinator else []
+    colour = paper_class(newer.colour)
+    return render(
+        "callsheets/compare.html",
+        me=me,
+        day=day,
+        older=older,
+        newer=newer,
+        rows=rows,
+        mine=changes.get(str(me.id), []),
+        revisions=service.revisions_of(day.id),
+        older_sheet=for_viewer(older.content, me),
+        newer_sheet=for_viewer(newer.content, me),
+        older_marks=changed_lines(newer.content, older.content),
+        newer_marks=changed_lines(older.content, newer.content),
+        mark_colour=colour,
+    )
+
+
 @bp.get("/revisions/<int:revision_id>")
 @login_required
 def revision(production_id: int, revision_id: int):
@@ -125,8 +171,8 @@ def revision(production_id: int, revision_id: int):
     ack = acknowledgements.opened(revision, me, prefetched())
     commit_acknowledgement()
     changes, forced, reached, unreachable = [], [], [], []
+    previous = service.previous_revision(revision)
     if me.is_coordinator:  # what changed for whom, and who heard, is the office's business
-        previous = service.previous_revision(revision)
         changes = describe(revision.changes, revision.content, previous.content if previous else None)
         forced = rest.forced_calls(revision)
         reached = notify.reach(revision)
@@ -146,6 +192,9 @@ def revision(production_id: int, revision_id: int):
         mine=entry_of(revision.content, me.id),
         was=acknowledgements.earlier_times(what_changed),
         sheet=for_viewer(revision.content, me),
+        previous=previous,
+        marks=changed_lines(previous.content if previous else None, revision.content),
+        mark_colour=paper_class(revision.colour),
         papers=_paperwork(me, revision.content),
         newest=service.latest_revision(revision.shoot_day_id, with_content=False),
     )

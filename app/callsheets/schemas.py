@@ -55,3 +55,23 @@ class ConfirmPayload(Schema):
         unknown = EXCLUDE
 
     revision_id = Id(strict=False, required=True)  # digits from the form, a number from the outbox
+
+
+class CompareSchema(Schema):
+    """Two revisions of one shoot day to compare, by number (the query string of the history's form)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    older = form_id(
+        "Choose a revision from the list.",
+        data_key="from",
+        required=True,
+        error_messages={"required": "Choose two revisions to compare.", "invalid": "Choose a revision from the list."},
+    )
+    newer = form_id(
+        "Choose a revision from the list.",
+        data_key="to",
+        required=True,
+        error_messages={"required": "Choose two revisions to compare.", "invalid": "Choose a revision from the list."},
+    )

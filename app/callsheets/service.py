@@ -150,3 +150,12 @@ def publish(day: ShootDay, publisher: Person) -> CallSheetRevision:
     db.session.add(revision)
     db.session.flush()
     return revision
+
+
+def numbered(shoot_day_id: int, number: int) -> CallSheetRevision | None:
+    """Return a shoot day's revision by its number, with its content, or None."""
+    return db.session.scalar(
+        sa.select(CallSheetRevision)
+        .where(CallSheetRevision.shoot_day_id == shoot_day_id, CallSheetRevision.number == number)
+        .options(undefer(CallSheetRevision.content))
+    )

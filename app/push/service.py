@@ -226,6 +226,23 @@ def _mine(user_id: int):
     )
 
 
+def told_and_waiting(person_ids, sources, tag: str) -> tuple[set[int], dict[int, set[str]]]:
+    """Return who still has a message of `sources` under the collapse key `tag` waiting in the
+    outbox, and for each person the sources that reached them (pushed, or read in the feed)."""
+    rows = db.session.execute(
+        sa.select(Notification.person_id, Notification.source, Notification.read_at, PushDelivery.state)
+        .outerjoin(PushDelivery, PushDelivery.notification_id == Notification.id)
+        .where(Notification.person_id.in_(person_ids), Notification.source.in_(sources), Notification.tag == tag[:64])
+    ).all()
+    waiting, told = set(), {}
+    for person_id, source, read_at, state in rows:
+        if state == PENDING:
+            waiting.add(person_id)
+        if state == SENT or read_at is not None:
+            told.setdefault(person_id, set()).add(source)
+    return waiting, told
+
+
 def delivery_report(source: str) -> dict[int, Reach]:
     """Return, per person, how the messages of one source got on."""
     rows = db.session.execute(
