@@ -17,6 +17,7 @@ from app.callsheets.models import CallSheetRevision
 from app.crew.models import Department, Person
 from app.documents.models import Document
 from app.extensions import db
+from app.mail.models import MailMessage
 from app.push.models import Notification, PushSubscription
 from app.schedule.models import Location, Production, Scene, ShootDay
 
@@ -74,6 +75,7 @@ def _valid_arguments(app) -> dict[str, str]:
             "number": 1,
             "session_id": first(DeviceSession),
             "notification_id": first(Notification),
+            "message_id": first(MailMessage),
             "subscription_id": first(PushSubscription),
             "kind": "check_in",
             "token": "no-such-invite",
