@@ -42,3 +42,13 @@ def test_a_day_never_published_says_so_instead_of_counting(film, client, auth):
     with film.app.app_context():
         assert all(r.shoot_day_id != film.day_ids[2] for r in film.revisions())
     assert "Not published yet" in text_of(client.get(film.url(f"/days/{film.day_ids[2]}")))
+
+
+def test_saving_one_persons_call_refreshes_the_count_out_of_band(film, client, auth):
+    auth.login(COORDINATOR)
+    saved = client.post(
+        film.url(f"/days/{film.day_ids[0]}/calls/{film.chris_id}"), data={"call_override": "05:45"}, headers=HX
+    )
+    body = saved.get_data(as_text=True)
+    assert saved.status_code == 200
+    assert 'id="day-actions"' in body and 'hx-swap-oob="true"' in body and "Unpublished changes (1)" in body

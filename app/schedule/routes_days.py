@@ -116,10 +116,11 @@ def save_call(production_id: int, day_id: int, person_id: int):
     db.session.commit()
     if not wants_fragment():
         return back_to(shoot_day, f"#call-{person_id}")
-    # The saved row, and the rest shortfalls (which that call may change) out of band.
+    # The saved row; out of band, the rest shortfalls (which that call may change) and the
+    # call sheet's "Unpublished changes" count.
     return render_partial(
         "schedule/_call_row.html",
-        also=("schedule/_rest.html",),
+        also=("schedule/_rest.html", "schedule/_day_actions_oob.html"),
         call=editor.call_of(shoot_day, person),
         day=shoot_day,
         saved=True,
