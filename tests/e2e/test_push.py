@@ -57,11 +57,12 @@ STUB_SUBSCRIBE = """
   };
 })(ARGUMENTS);
 """
-# Wait (at most 10 s) until the service worker shows a notification; return what it shows.
+# Wait (at most 30 s: on a loaded machine the worker may still be caching the revision) until
+# the service worker shows a notification; return what it shows.
 # (wait_for_function does not await an async predicate, so the page checks the condition.)
 SHOWN_NOTIFICATIONS = """async () => {
   const registration = await navigator.serviceWorker.ready;
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 30000;
   let shown = await registration.getNotifications();
   while (!shown.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
