@@ -10,11 +10,12 @@ from app.auth.permissions import login_required
 from app.callsheets.routes import bp
 from app.callsheets.service import latest_revisions, unpublished_changes
 from app.crew.membership import coordination
-from app.crew.service import Rejected, departments
+from app.crew.service import departments
 from app.extensions import db
 from app.forms import clash, field_errors
 from app.schedule import service
 from app.schedule.schemas import NewDaySchema
+from app.sync import Rejected
 from app.timeutil import production_today
 from app.web import redirect_to, render
 

@@ -11,9 +11,9 @@ from app.crew import onboarding, service
 from app.crew.membership import coordination, in_production
 from app.crew.models import Person
 from app.crew.schemas import PersonSchema
-from app.crew.service import Rejected
 from app.extensions import db
 from app.forms import clash, field_errors
+from app.sync import Rejected
 from app.web import render, wants_fragment
 
 bp = Blueprint("crew", __name__, url_prefix="/p/<int:production_id>/crew")

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app.crew.models import COORDINATOR, Department, Person
 from app.extensions import db
-from app.sync import Rejected  # noqa: F401  (the one refusal; imported from here by older views)
+from app.sync import Rejected
 
 PERSON_FIELDS = (
     "name",

@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.permissions import login_required
 from app.crew.membership import coordination, membership
 from app.crew.models import Person
-from app.crew.service import Rejected
 from app.directory import service
 from app.directory.schemas import ProfileSchema
 from app.extensions import db
 from app.forms import clash, field_errors
+from app.sync import Rejected
 from app.web import render
 
 bp = Blueprint("directory", __name__, url_prefix="/p/<int:production_id>")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.crew.models import Department, Person
-from app.crew.service import Rejected, people_by_department
+from app.crew.service import people_by_department
 from app.extensions import db
+from app.sync import Rejected
 
 PROFILE_FIELDS = ("name", "phone", "email", "share_phone", "share_email", "emergency_name", "emergency_phone")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

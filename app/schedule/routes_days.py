@@ -7,7 +7,6 @@ from app.auth.permissions import login_required
 from app.bounds import query_id
 from app.crew.membership import coordination, in_production
 from app.crew.models import Department, Person
-from app.crew.service import Rejected
 from app.extensions import db
 from app.forms import field_errors
 from app.schedule import editor, service
@@ -15,6 +14,7 @@ from app.schedule.models import ShootDay
 from app.schedule.rest import rest_shortfalls
 from app.schedule.routes import P, bp
 from app.schedule.schemas import DaySchema, DepartmentCallSchema, PersonCallSchema
+from app.sync import Rejected
 from app.web import render, render_partial, wants_fragment
 
 DAY = f"{P}/days/<int:day_id>"

@@ -10,11 +10,11 @@ from app.crew import service as crew
 from app.crew.membership import coordination, in_production
 from app.crew.models import Department
 from app.crew.schemas import DepartmentSchema, MoveSchema
-from app.crew.service import Rejected
 from app.extensions import db
 from app.forms import field_errors
 from app.schedule import service
 from app.schedule.routes import P, bp
+from app.sync import Rejected
 from app.web import render, wants_fragment
 
 DEFAULT_GENERAL_CALL = 7 * 60

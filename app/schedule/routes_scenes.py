@@ -7,7 +7,6 @@ from app.auth.permissions import login_required
 from app.bounds import query_id
 from app.crew.membership import coordination, in_production
 from app.crew.schemas import MoveSchema
-from app.crew.service import Rejected
 from app.extensions import db
 from app.forms import field_errors
 from app.schedule import editor, stripboard
@@ -15,6 +14,7 @@ from app.schedule.models import Scene, ShootDay
 from app.schedule.routes import bp
 from app.schedule.routes_days import DAY, back_to, day_page
 from app.schedule.schemas import SceneSchema
+from app.sync import Rejected
 from app.web import wants_fragment
 
 BLOCKS = ("scenes", "calls")  # cast in scenes are called, so the calls follow the scenes

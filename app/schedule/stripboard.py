@@ -4,10 +4,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.crew.models import Person
-from app.crew.service import Rejected
 from app.extensions import db
 from app.schedule.models import Location, Scene, ShootDay
 from app.schedule.service import touch
+from app.sync import Rejected
 
 SCENE_FIELDS = ("number", "int_ext", "set_name", "day_night", "synopsis", "pages_eighths", "location_id")
 
