@@ -28,6 +28,7 @@ def _office_page(me, status=200, new=None):
         "location_id": days[-1].location_id if days else None,
     }
     today = production_today(me.production)
+    published = latest_revisions((day.id for day in days), with_content=False)
     return render(
         "callsheets/office.html",
         "add_day",
@@ -35,9 +36,10 @@ def _office_page(me, status=200, new=None):
         production=me.production,
         me=me,
         days=days,
-        published=latest_revisions((day.id for day in days), with_content=False),
+        published=published,
         section="days",
-        waiting={day.id: unpublished_changes(day) for day in days if day.date >= today},
+        # Only published upcoming days can have changes waiting (each costs a draft build).
+        waiting={day.id: unpublished_changes(day) for day in days if day.date >= today and day.id in published},
         locations=service.locations(me.production_id),
         new=new or {"form": form, "errors": {}},
         departments=departments(me.production_id),

@@ -115,11 +115,13 @@ def unpublished_changes(day: ShootDay) -> int | None:
     Day-wide changes count once, a person's own once per person; an edit outside the change
     model (say a scene's synopsis) still counts as one, so a waiting edit never reads as 0.
     """
-    content, changes, latest = draft(day)
-    if latest is None:
+    latest = latest_revision(day.id)
+    if latest is None:  # nothing published: no draft to build
         return None
+    content = as_stored(build_snapshot(day))
     if latest.content == content:
         return 0
+    changes = compare(latest.content, content)
     distinct = {
         (change["kind"], change["text"]) if change.get("scope") == "day" else (key, change["kind"])
         for key, found in changes.items()
